@@ -1,0 +1,364 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { nanos, type Msg, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import {
+  AppError,
+  EventSchemas,
+  isErrorBody,
+  type CommandName,
+  type ConsumerSpec,
+  type ErrorBody,
+  type EventName,
+  type EventPayload,
+  type StreamSpec,
+  streamOf,
+} from '@parley/contracts';
+import { fromHeaders, newContext, toHeaders, type MessageContext } from './context';
+import { silentLogger, type BusLogger } from './logger';
+
+export interface BusOptions {
+  url: string;
+  /** Deployment namespace; prefixes every subject, stream and durable name. */
+  namespace: string;
+  /** Name of this service: the queue group of its command handlers, shown in NATS monitoring. */
+  service: string;
+  requestTimeoutMs?: number;
+  logger?: BusLogger;
+  /** Runs around every command and event handler, e.g. to put the correlation id into the log context. */
+  around?: <T>(context: MessageContext, work: () => Promise<T>) => Promise<T>;
+}
+
+export type CommandHandler = (payload: unknown, context: MessageContext) => Promise<unknown>;
+
+export type EventHandler<E extends EventName> = (
+  payload: EventPayload<E>,
+  meta: MessageContext & { deliveryCount: number; messageId: string | undefined },
+) => Promise<void>;
+
+export type EventHandlers<S extends ConsumerSpec> = { [E in S['events'][number]]: EventHandler<E> };
+
+export interface ConsumeOptions {
+  /** Messages handled at once by this replica. */
+  concurrency?: number;
+  /** Deliveries before a message goes to the dead-letter subject. */
+  maxDeliver?: number;
+  /** How long a delivered message may stay unacknowledged before JetStream redelivers it. */
+  ackWaitMs?: number;
+}
+
+type Reply = { ok: true; data: unknown } | { ok: false; error: ErrorBody };
+
+const DEDUPE_WINDOW_MS = 5 * 60_000;
+
+/**
+ * The one way services talk: request/reply commands on core NATS (queue groups, timeouts) and durable events on
+ * JetStream (message-id dedupe on publish; durable pull consumers with explicit ack, bounded concurrency,
+ * redelivery with backoff and a logged dead-letter path).
+ */
+export class Bus {
+  private readonly logger: BusLogger;
+  private readonly subscriptions: Subscription[] = [];
+  private readonly consumers: ConsumerMessages[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly streamsReady = new Map<string, Promise<void>>();
+  private js!: JetStreamClient;
+  private jsm!: JetStreamManager;
+  private closing = false;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly options: Required<BusOptions>,
+  ) {
+    this.logger = options.logger;
+  }
+
+  /** Connects, waiting for the server if it is not up yet, and reconnecting forever afterwards. */
+  static async connect(options: BusOptions): Promise<Bus> {
+    const logger = options.logger ?? silentLogger;
+    const nc = await connect({
+      servers: options.url.split(','),
+      name: `${options.namespace}-${options.service}`,
+      waitOnFirstConnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+    });
+    const bus = new Bus(nc, { requestTimeoutMs: 5_000, around: (_context, work) => work(), ...options, logger });
+    bus.js = jetstream(nc);
+    bus.jsm = await jetstreamManager(nc);
+    bus.watchStatus();
+    return bus;
+  }
+
+  private watchStatus(): void {
+    void (async () => {
+      for await (const status of this.nc.status()) {
+        if (status.type === 'disconnect' || status.type === 'reconnect') {
+          this.logger.warn({ nats: status.type }, `NATS ${status.type}`);
+        }
+      }
+    })();
+  }
+
+  private subject(name: string): string {
+    return `${this.options.namespace}.${name}`;
+  }
+
+  private streamName(stream: StreamSpec): string {
+    return `${this.options.namespace}_${stream.name}`;
+  }
+
+  /** True when the server answers a round trip within `timeoutMs`: what readiness probes ask. */
+  async ping(timeoutMs = 1_000): Promise<boolean> {
+    if (this.nc.isClosed()) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      return await Promise.race([this.nc.flush().then(() => true, () => false), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // ---- commands ---------------------------------------------------------------------------------------------
+
+  /** Sends a command and returns its result; an error reply is rethrown as the same {@link AppError}. */
+  async request<T>(command: CommandName, payload: unknown, context: MessageContext = newContext(), timeoutMs?: number): Promise<T> {
+    let msg: Msg;
+    try {
+      msg = await this.nc.request(this.subject(command), JSON.stringify(payload), {
+        timeout: timeoutMs ?? this.options.requestTimeoutMs,
+        headers: toHeaders(context),
+      });
+    } catch (error) {
+      const code = (error as { name?: string }).name;
+      const noResponders = code === 'NoRespondersError' || /no responders/i.test(String(error));
+      throw new AppError(
+        noResponders ? 'unavailable' : 'timeout',
+        noResponders ? `No service is answering ${command} right now` : `${command} did not answer in time`,
+      );
+    }
+    const reply = msg.json<Reply>();
+    if (reply.ok) return reply.data as T;
+    if (isErrorBody(reply.error)) throw AppError.fromBody(reply.error);
+    throw new AppError('internal', `Malformed reply to ${command}`);
+  }
+
+  /**
+   * Serves commands in this service's queue group, so each request reaches exactly one replica.
+   * Handlers parse their own payloads; anything but an {@link AppError} is logged and answered as `internal`.
+   */
+  serve(handlers: Partial<Record<CommandName, CommandHandler>>): void {
+    for (const [command, handler] of Object.entries(handlers) as [CommandName, CommandHandler][]) {
+      const sub = this.nc.subscribe(this.subject(command), {
+        queue: this.options.service,
+        callback: (err, msg) => {
+          if (err) {
+            this.logger.error({ err, command }, 'command subscription failed');
+            return;
+          }
+          this.track(this.answer(command, handler, msg));
+        },
+      });
+      this.subscriptions.push(sub);
+    }
+  }
+
+  private async answer(command: CommandName, handler: CommandHandler, msg: Msg): Promise<void> {
+    const context = fromHeaders(msg.headers);
+    let reply: Reply;
+    try {
+      const payload = msg.data.length ? msg.json() : undefined;
+      reply = { ok: true, data: (await this.options.around(context, () => handler(payload, context))) ?? null };
+    } catch (error) {
+      if (error instanceof AppError) {
+        reply = { ok: false, error: error.toJSON() };
+      } else {
+        this.logger.error({ err: error, command, correlationId: context.correlationId }, 'command failed');
+        reply = { ok: false, error: new AppError('internal', 'Something went wrong on our side').toJSON() };
+      }
+    }
+    if (msg.reply) msg.respond(JSON.stringify(reply));
+  }
+
+  // ---- events -----------------------------------------------------------------------------------------------
+
+  /** Creates (or updates) a stream; every service calls this for the streams it touches, so boot order is free. */
+  async ensureStream(stream: StreamSpec): Promise<void> {
+    const name = this.streamName(stream);
+    let ready = this.streamsReady.get(name);
+    if (!ready) {
+      const config = {
+        name,
+        subjects: stream.subjects.map((s) => this.subject(s)),
+        duplicate_window: nanos(DEDUPE_WINDOW_MS),
+      };
+      ready = this.jsm.streams.info(name).then(
+        () => this.jsm.streams.update(name, config).then(() => undefined),
+        () => this.jsm.streams.add(config).then(() => undefined),
+      );
+      this.streamsReady.set(name, ready);
+      ready.catch(() => this.streamsReady.delete(name));
+    }
+    return ready;
+  }
+
+  /**
+   * Publishes a durable event. `messageId` makes the publish idempotent: the same id within the dedupe window
+   * is stored once, so a retried producer does not create a second event.
+   */
+  async publish<E extends EventName>(
+    event: E,
+    payload: EventPayload<E>,
+    options: { messageId: string; context?: MessageContext },
+  ): Promise<void> {
+    const data = EventSchemas[event].parse(payload);
+    await this.ensureStream(streamOf(event));
+    await this.js.publish(this.subject(event), JSON.stringify(data), {
+      msgID: options.messageId,
+      headers: toHeaders(options.context ?? newContext()),
+    });
+  }
+
+  /**
+   * Starts a durable pull consumer per event of `spec`. Every event in the spec must have a handler (checked at
+   * boot). A handler that throws gets the message redelivered with backoff; after `maxDeliver` deliveries the
+   * message is dead-lettered: logged with its payload id and copied to `<namespace>.deadletter.<durable>`.
+   */
+  async consume<S extends ConsumerSpec>(spec: S, handlers: EventHandlers<S>, options: ConsumeOptions = {}): Promise<void> {
+    const { concurrency = 8, maxDeliver = 5, ackWaitMs = 30_000 } = options;
+    const byEvent = handlers as Record<string, EventHandler<EventName>>;
+    for (const event of spec.events) {
+      if (typeof byEvent[event] !== 'function') throw new Error(`Consumer ${spec.durable} has no handler for ${event}`);
+    }
+    await this.ensureStream(spec.stream);
+    const stream = this.streamName(spec.stream);
+    for (const event of spec.events) {
+      // One durable per event: nats-server 2.9 allows only one filter subject per consumer.
+      const durable = `${spec.durable}_${event.replace(/[.]/g, '-')}`;
+      const config = {
+        durable_name: durable,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: this.subject(event),
+        max_deliver: maxDeliver,
+        ack_wait: nanos(ackWaitMs),
+        max_ack_pending: Math.max(concurrency * 4, 16),
+      };
+      await this.jsm.consumers.info(stream, durable).then(
+        () => this.jsm.consumers.update(stream, durable, config),
+        () => this.jsm.consumers.add(stream, config),
+      );
+      const consumer = await this.js.consumers.get(stream, durable);
+      const messages = await consumer.consume({ max_messages: concurrency });
+      this.consumers.push(messages);
+      void this.pump(messages, event, byEvent[event]!, { concurrency, maxDeliver, ackWaitMs, durable });
+    }
+  }
+
+  private async pump(
+    messages: ConsumerMessages,
+    event: EventName,
+    handler: EventHandler<EventName>,
+    options: { concurrency: number; maxDeliver: number; ackWaitMs: number; durable: string },
+  ): Promise<void> {
+    const running = new Set<Promise<void>>();
+    for await (const msg of messages) {
+      if (this.closing) {
+        msg.nak();
+        continue;
+      }
+      const job = this.handle(msg, event, handler, options).finally(() => running.delete(job));
+      running.add(job);
+      this.track(job);
+      if (running.size >= options.concurrency) await Promise.race(running);
+    }
+  }
+
+  private async handle(
+    msg: JsMsg,
+    event: EventName,
+    handler: EventHandler<EventName>,
+    options: { maxDeliver: number; ackWaitMs: number; durable: string },
+  ): Promise<void> {
+    const context = fromHeaders(msg.headers);
+    const messageId = msg.headers?.get('Nats-Msg-Id') || undefined;
+    const deliveryCount = msg.info.deliveryCount;
+    const log = { event, durable: options.durable, messageId, deliveryCount, correlationId: context.correlationId };
+    const parsed = EventSchemas[event].safeParse(safeJson(msg));
+    if (!parsed.success) {
+      // A malformed event never becomes valid by retrying it.
+      this.deadLetter(msg, options.durable, 'invalid payload', log);
+      msg.term('invalid payload');
+      return;
+    }
+    // Keep JetStream from redelivering while a slow handler is still working.
+    const heartbeat = setInterval(() => msg.working(), Math.max(options.ackWaitMs / 2, 500));
+    try {
+      await this.options.around(context, () => handler(parsed.data as never, { ...context, deliveryCount, messageId }));
+      msg.ack();
+    } catch (error) {
+      if (deliveryCount >= options.maxDeliver) {
+        this.deadLetter(msg, options.durable, String((error as Error)?.message ?? error), log);
+        msg.term('handler failed too often');
+      } else {
+        const delayMs = Math.min(250 * 2 ** (deliveryCount - 1), 10_000);
+        this.logger.warn({ ...log, err: error, retryInMs: delayMs }, 'event handler failed; will retry');
+        msg.nak(delayMs);
+      }
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private deadLetter(msg: JsMsg, durable: string, reason: string, log: object): void {
+    this.logger.error({ ...log, reason }, 'event dead-lettered');
+    const headers = toHeaders(fromHeaders(msg.headers));
+    headers.set('x-dead-letter-reason', reason.slice(0, 200));
+    headers.set('x-original-subject', msg.subject);
+    this.nc.publish(this.subject(`deadletter.${durable}`), msg.data, { headers });
+  }
+
+  private track<T>(work: Promise<T>): void {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+  }
+
+  /**
+   * Graceful stop: no new commands or events are taken, in-flight handlers get up to `graceMs` to finish, and
+   * anything unacknowledged after that is redelivered by JetStream to another replica.
+   */
+  async close(graceMs = 10_000): Promise<void> {
+    if (this.nc.isClosed()) return;
+    this.closing = true;
+    for (const sub of this.subscriptions) sub.unsubscribe();
+    for (const consumer of this.consumers) consumer.stop();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.inFlight),
+      new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
+    await this.nc.drain().catch(() => this.nc.close());
+  }
+}
+
+function safeJson(msg: JsMsg): unknown {
+  try {
+    return msg.json();
+  } catch {
+    return undefined;
+  }
+}

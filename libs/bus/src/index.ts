@@ -1,0 +1,4 @@
+export * from './bus';
+export * from './context';
+export * from './logger';
+export * from './bus.module';

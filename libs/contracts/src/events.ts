@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { Events, type EventName } from './messaging';
+import { SessionMode, SessionStatus, TerminationReason } from './session';
+
+const id = z.string().min(1).max(64);
+const iso = z.iso.datetime({ offset: true });
+
+/**
+ * Payload schema of every event. Producers build payloads typed by {@link EventPayload}; consumers parse them
+ * against the same schema on arrival, so a malformed message is rejected at the boundary.
+ */
+export const EventSchemas = {
+  [Events.ScenarioPublished]: z.object({ scenarioId: id, version: z.number().int() }),
+  [Events.SessionCreated]: z.object({ sessionId: id, userId: id, scenarioId: id, mode: SessionMode }),
+  [Events.SessionStatusChanged]: z.object({
+    sessionId: id,
+    userId: id,
+    from: SessionStatus,
+    to: SessionStatus,
+    at: iso,
+  }),
+  [Events.SessionEnded]: z.object({
+    sessionId: id,
+    userId: id,
+    reason: TerminationReason,
+    status: SessionStatus,
+    endedAt: iso,
+  }),
+  [Events.TraineeTurnAccepted]: z.object({
+    sessionId: id,
+    turnId: id,
+    sequence: z.number().int().min(1),
+    audioKey: z.string().min(1),
+    /** Milliseconds since epoch when the turn was accepted; latency is measured from here. */
+    acceptedAt: z.number().int(),
+  }),
+  [Events.TurnRecorded]: z.object({ sessionId: id, userId: id, turnId: id, sequence: z.number().int().min(0) }),
+  [Events.TurnTranscribed]: z.object({
+    sessionId: id,
+    turnId: id,
+    sequence: z.number().int().min(1),
+    status: z.enum(['done', 'failed']),
+    text: z.string(),
+    transcriptMs: z.number().int().min(0),
+    error: z.string().optional(),
+  }),
+  [Events.AiReplyReady]: z.object({
+    sessionId: id,
+    sequence: z.number().int().min(0),
+    text: z.string().min(1),
+    audioKey: z.string().min(1),
+    audioBytes: z.number().int().min(1),
+    durationMs: z.number().int().min(0),
+    startedAt: iso,
+    endedAt: iso,
+    latency: z.object({
+      llmFirstTokenMs: z.number().optional(),
+      ttsFirstByteMs: z.number().optional(),
+      speechEndToAudioMs: z.number().optional(),
+    }),
+  }),
+  [Events.ObjectiveDecided]: z.object({
+    sessionId: id,
+    afterSequence: z.number().int(),
+    outcome: z.enum(['objective_met', 'objective_failed']),
+    rationale: z.string(),
+  }),
+  [Events.ProviderFailed]: z.object({
+    sessionId: id,
+    sequence: z.number().int().min(0),
+    role: z.enum(['roleplayer', 'synthesis', 'transcription', 'objective_check']),
+    message: z.string(),
+  }),
+  [Events.EvaluationCompleted]: z.object({
+    sessionId: id,
+    userId: id,
+    evaluationId: id,
+    status: z.enum(['succeeded', 'failed']),
+  }),
+} as const satisfies Record<EventName, z.ZodType>;
+
+export type EventPayload<E extends EventName> = z.infer<(typeof EventSchemas)[E]>;

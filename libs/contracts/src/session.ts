@@ -1,0 +1,115 @@
+import { z } from 'zod';
+
+export const SessionMode = z.enum(['turn', 'realtime', 'text']);
+export type SessionMode = z.infer<typeof SessionMode>;
+
+export const SessionStatus = z.enum(['pending', 'active', 'ending', 'ended', 'failed']);
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
+export const TerminationReason = z.enum([
+  'manual_stop',
+  'idle_timeout',
+  'max_duration',
+  'max_turns',
+  'objective_met',
+  'objective_failed',
+  'provider_error',
+  'client_disconnected',
+]);
+export type TerminationReason = z.infer<typeof TerminationReason>;
+
+export const Speaker = z.enum(['ai', 'trainee']);
+export type Speaker = z.infer<typeof Speaker>;
+
+export const TranscriptionStatus = z.enum(['pending', 'done', 'failed']);
+export type TranscriptionStatus = z.infer<typeof TranscriptionStatus>;
+
+/** Limits of SPEC §4: a trainee turn is mono MP3 of at most 128 KB. */
+export const MAX_TURN_AUDIO_BYTES = 128 * 1024;
+/** Largest difference between the client's and the server's clock at session start. */
+export const MAX_CLOCK_DRIFT_MS = 2000;
+
+export interface LatencyBreakdown {
+  /** Speech end → transcript final. */
+  transcriptMs?: number;
+  /** LLM request → first token (or whole reply for non-streaming providers). */
+  llmFirstTokenMs?: number;
+  /** Synthesis request → first audio byte. */
+  ttsFirstByteMs?: number;
+  /** Speech end (or turn accepted) → AI audio available. */
+  speechEndToAudioMs?: number;
+}
+
+export interface TurnView {
+  id: string;
+  sequence: number;
+  speaker: Speaker;
+  text: string | null;
+  transcriptionStatus: TranscriptionStatus | null;
+  audioUrl: string | null;
+  audioBytes: number | null;
+  durationMs: number | null;
+  startedAt: string;
+  endedAt: string;
+  interrupted: boolean;
+  latency: LatencyBreakdown | null;
+}
+
+export interface SessionView {
+  id: string;
+  userId: string;
+  scenarioId: string;
+  scenarioVersion: number;
+  scenarioTitle: string;
+  mode: SessionMode;
+  status: SessionStatus;
+  terminationReason: TerminationReason | null;
+  /** Whether the roleplayer is the offline branching script rather than a model. */
+  offlineRoleplayer: boolean;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  /** Server deadlines, so a client can show time left without trusting its own clock. */
+  deadlines: { maxDurationAt: string | null; idleAt: string | null };
+  clientStartedAt: string;
+  clockDriftMs: number;
+  turnCount: number;
+}
+
+export interface SessionState {
+  session: SessionView;
+  turns: TurnView[];
+}
+
+export const CreateSessionSchema = z.object({
+  scenarioId: z.string().trim().min(1).max(60),
+  mode: SessionMode.default('turn'),
+  clientSessionStartedAt: z.iso.datetime({ offset: true }),
+});
+export type CreateSessionRequest = z.infer<typeof CreateSessionSchema>;
+
+/** Metadata of a trainee turn; the audio travels beside it (multipart file or socket binary). */
+export const TraineeTurnMetaSchema = z.object({
+  sequence: z.coerce.number().int().min(1),
+  startedAt: z.iso.datetime({ offset: true }),
+  endedAt: z.iso.datetime({ offset: true }),
+});
+export type TraineeTurnMeta = z.infer<typeof TraineeTurnMetaSchema>;
+
+export interface TurnAck {
+  ok: true;
+  turnId: string;
+  sequence: number;
+}
+
+export const terminationMessages: Record<TerminationReason, string> = {
+  manual_stop: 'You ended the practice.',
+  idle_timeout: 'The practice ended because nobody spoke for a while.',
+  max_duration: 'The practice reached its time limit.',
+  max_turns: 'The practice reached its maximum number of turns.',
+  objective_met: 'You met the objectives of this scenario. Well done!',
+  objective_failed: 'The conversation reached a point where the objectives can no longer be met.',
+  provider_error:
+    'The AI roleplayer is unavailable right now, so the practice had to stop. Everything so far is saved; you can practise again.',
+  client_disconnected: 'The practice ended because the connection was lost.',
+};

@@ -1,0 +1,30 @@
+import pino, { type Logger } from 'pino';
+import { currentLogFields } from './log-context';
+
+/** Audio, transcripts and credentials never reach the logs. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'audio',
+  '*.audio',
+  'token',
+  '*.token',
+  'apiKey',
+  '*.apiKey',
+];
+
+export function pinoOptions(service: string, level: string): pino.LoggerOptions {
+  return {
+    level,
+    base: { service },
+    messageKey: 'msg',
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    mixin: () => ({ ...currentLogFields() }),
+    formatters: { level: (label) => ({ level: label }) },
+  };
+}
+
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
+  return pino(pinoOptions(service, level));
+}

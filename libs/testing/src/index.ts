@@ -1,0 +1,4 @@
+export * from './infra';
+export * from './platform';
+export * from './ports';
+export * from './http';

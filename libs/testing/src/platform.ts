@@ -1,0 +1,231 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import IORedis from 'ioredis';
+import { Client } from 'pg';
+import { startS3rver } from '@parley/storage';
+import { databaseUrl, testInfra } from './infra';
+import { freePort } from './ports';
+
+export const SERVICES = ['gateway', 'session', 'turn-pipeline', 'asr', 'evaluator'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/** Seeded and migrated by the global setup; every platform clones it. */
+export const TEMPLATE_DATABASE = 'parley_test_template';
+export const PLATFORM_DATABASE_PREFIX = 'parley_test_p_';
+
+const ROOT = resolve(__dirname, '../../..');
+const LOG_DIR = join(ROOT, 'test-artifacts', 'logs');
+
+export interface PlatformOptions {
+  services: ServiceName[];
+  /** Environment for every service (after the platform's own). */
+  env?: Record<string, string>;
+  /** Environment for one service only. */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+}
+
+interface RunningService {
+  name: ServiceName;
+  port: number;
+  process: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+/**
+ * A whole Parley deployment for one test suite: its own database (cloned from the migrated template), its own
+ * NATS/Redis namespace, its own S3 server, and the real service processes built into `dist/`, on free ports.
+ * Suites therefore never see each other's traffic, nor that of a local `npm start`.
+ */
+export class TestPlatform {
+  private readonly running = new Map<ServiceName, RunningService>();
+  private readonly ports = new Map<ServiceName, number>();
+
+  private constructor(
+    readonly namespace: string,
+    readonly databaseUrl: string,
+    readonly s3: { endpoint: string; bucket: string; close(): Promise<void> },
+    private readonly s3Dir: string,
+    private readonly options: PlatformOptions,
+  ) {}
+
+  static async start(options: PlatformOptions): Promise<TestPlatform> {
+    const infra = testInfra();
+    const namespace = `t${randomBytes(4).toString('hex')}`;
+    const database = `${PLATFORM_DATABASE_PREFIX}${namespace}`;
+    await cloneTemplate(infra.postgresServerUrl, database);
+    const s3Dir = await mkdtemp(join(tmpdir(), 'parley-s3-'));
+    const bucket = 'parley-test-audio';
+    const s3 = await startS3rver({ directory: s3Dir, port: 0, address: '127.0.0.1', bucket });
+    const platform = new TestPlatform(
+      namespace,
+      databaseUrl(infra.postgresServerUrl, database),
+      { ...s3, bucket },
+      s3Dir,
+      options,
+    );
+    try {
+      await Promise.all(options.services.map((name) => platform.startService(name)));
+    } catch (error) {
+      await platform.stop();
+      throw error;
+    }
+    return platform;
+  }
+
+  /** Base URL of a running service, e.g. http://127.0.0.1:41234. */
+  url(name: ServiceName): string {
+    const port = this.ports.get(name);
+    if (!port) throw new Error(`${name} was never started`);
+    return `http://127.0.0.1:${port}`;
+  }
+
+  env(name: ServiceName): Record<string, string> {
+    const infra = testInfra();
+    return {
+      ...pick(process.env, ['PATH', 'HOME', 'TMPDIR', 'LANG']),
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
+      PARLEY_NAMESPACE: this.namespace,
+      DATABASE_URL: this.databaseUrl,
+      REDIS_URL: infra.redisUrl,
+      NATS_URL: infra.natsUrl,
+      S3_ENDPOINT: this.s3.endpoint,
+      S3_BUCKET: this.s3.bucket,
+      SHUTDOWN_GRACE_MS: '3000',
+      ...this.options.env,
+      ...this.options.serviceEnv?.[name],
+    };
+  }
+
+  /** Starts (or starts again) one service and waits until its `/ready` answers 200. */
+  async startService(name: ServiceName, extraEnv: Record<string, string> = {}): Promise<void> {
+    if (this.running.has(name)) throw new Error(`${name} is already running`);
+    const port = this.ports.get(name) ?? (await freePort());
+    this.ports.set(name, port);
+    mkdirSync(LOG_DIR, { recursive: true });
+    const logFile = join(LOG_DIR, `${this.namespace}-${name}.log`);
+    const log = createWriteStream(logFile, { flags: 'a' });
+    const child = spawn(process.execPath, [join(ROOT, 'services', name, 'dist', 'main.js')], {
+      env: { ...this.env(name), [`${name.toUpperCase().replace('-', '_')}_PORT`]: String(port), ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.pipe(log, { end: false });
+    child.stderr!.pipe(log, { end: false });
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    this.running.set(name, { name, port, process: child, exited });
+    void exited.then(() => {
+      this.running.delete(name);
+      log.end();
+    });
+    await this.waitReady(name, exited, logFile);
+  }
+
+  private async waitReady(name: ServiceName, exited: Promise<number | null>, logFile: string): Promise<void> {
+    const deadline = Date.now() + 45_000;
+    let gone = false;
+    void exited.then(() => (gone = true));
+    while (Date.now() < deadline) {
+      if (gone) throw new Error(`${name} exited during startup:\n${tail(logFile)}`);
+      const ready = await fetch(`${this.url(name)}/ready`).then((r) => r.status === 200, () => false);
+      if (ready) return;
+      await sleep(100);
+    }
+    throw new Error(`${name} was not ready within 45 s:\n${tail(logFile)}`);
+  }
+
+  /** Stops one service: SIGTERM lets it shut down gracefully, SIGKILL simulates a crash. */
+  async stopService(name: ServiceName, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const service = this.running.get(name);
+    if (!service) return;
+    service.process.kill(signal);
+    await service.exited;
+  }
+
+  async restartService(name: ServiceName): Promise<void> {
+    await this.stopService(name);
+    await this.startService(name);
+  }
+
+  /** Stops every process and removes everything this platform created. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((name) => this.stopService(name)));
+    await this.s3.close().catch(() => undefined);
+    await rm(this.s3Dir, { recursive: true, force: true });
+    await cleanupNamespace(this.namespace);
+    await dropDatabase(testInfra().postgresServerUrl, `${PLATFORM_DATABASE_PREFIX}${this.namespace}`);
+  }
+}
+
+async function cloneTemplate(serverUrl: string, database: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl(serverUrl, 'postgres') });
+  await client.connect();
+  try {
+    // Two suites cloning at once collide on the template's lock; retry briefly.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(`CREATE DATABASE "${database}" TEMPLATE "${TEMPLATE_DATABASE}"`);
+        return;
+      } catch (error) {
+        if (attempt >= 30 || !/being accessed by other users/.test(String(error))) throw error;
+        await sleep(100 + Math.random() * 200);
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(serverUrl: string, database: string): Promise<void> {
+  const client = new Client({ connectionString: databaseUrl(serverUrl, 'postgres') });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Deletes the namespace's JetStream streams (and so their consumers) and its Redis keys. */
+export async function cleanupNamespace(namespace: string): Promise<void> {
+  const infra = testInfra();
+  const nc = await connect({ servers: infra.natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for await (const name of jsm.streams.names()) {
+      if (name.startsWith(`${namespace}_`)) await jsm.streams.delete(name);
+    }
+  } finally {
+    await nc.close();
+  }
+  const redis = new IORedis(infra.redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function tail(file: string, lines = 40): string {
+  try {
+    return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function pick(source: NodeJS.ProcessEnv, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]!]));
+}
+
+export const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));

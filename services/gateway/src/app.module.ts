@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { BusModule } from '@parley/bus';
+import { ObservabilityModule } from '@parley/observability';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { TokenService } from './auth/token.service';
+import { CatalogController } from './catalog/catalog.controller';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config';
+import { AppErrorFilter } from './errors/app-error.filter';
+import { RateLimitGuard, RateLimiter } from './rate-limit.guard';
+import { CommandContext } from './request-context';
+
+export function gatewayModule(config: GatewayConfig) {
+  @Module({
+    imports: [
+      ObservabilityModule.forRoot({ service: 'gateway', logLevel: config.LOG_LEVEL }),
+      BusModule.forRoot({
+        url: config.NATS_URL,
+        namespace: config.PARLEY_NAMESPACE,
+        service: 'gateway',
+        requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+        shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+      }),
+    ],
+    controllers: [AuthController, CatalogController],
+    providers: [
+      { provide: GATEWAY_CONFIG, useValue: config },
+      TokenService,
+      RateLimiter,
+      CommandContext,
+      // Order matters: authenticate first so the limiter can count per user.
+      { provide: APP_GUARD, useClass: AuthGuard },
+      { provide: APP_GUARD, useClass: RateLimitGuard },
+      { provide: APP_FILTER, useClass: AppErrorFilter },
+    ],
+    exports: [GATEWAY_CONFIG, TokenService],
+  })
+  class GatewayModule {}
+  return GatewayModule;
+}
