@@ -44,10 +44,14 @@ export const NatsEnv = z.object({
 
 export const S3Env = z.object({
   S3_ENDPOINT: optionalUrl,
+  /** Endpoint written into presigned URLs when browsers reach storage under another address than services do. */
+  S3_PUBLIC_ENDPOINT: optionalUrl,
   S3_BUCKET: z.string().min(3).default('parley-audio'),
   S3_REGION: z.string().default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string().default('S3RVER'),
   S3_SECRET_ACCESS_KEY: z.string().default('S3RVER'),
+  /** Lifetime of presigned audio URLs (SPEC §5: 15 minutes). */
+  AUDIO_URL_TTL_SEC: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(900),
 });
 
 export type Config<S extends z.ZodType> = Readonly<z.output<S>>;

@@ -58,12 +58,12 @@ export const EventSchemas = {
       ttsFirstByteMs: z.number().optional(),
       speechEndToAudioMs: z.number().optional(),
     }),
-  }),
-  [Events.ObjectiveDecided]: z.object({
-    sessionId: id,
-    afterSequence: z.number().int(),
-    outcome: z.enum(['objective_met', 'objective_failed']),
-    rationale: z.string(),
+    /**
+     * The objective check after the trainee turn this replies to, carried in the same event so the session
+     * records the closing line before it ends.
+     */
+    outcome: z.enum(['objective_met', 'objective_failed', 'continue']),
+    outcomeRationale: z.string().optional(),
   }),
   [Events.ProviderFailed]: z.object({
     sessionId: id,

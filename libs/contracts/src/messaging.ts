@@ -22,6 +22,7 @@ export const Commands = {
   SessionGet: 'session.get',
   SessionStop: 'session.stop',
   TurnSubmit: 'session.turn.submit',
+  TurnGet: 'session.turn.get',
 } as const;
 export type CommandName = (typeof Commands)[keyof typeof Commands];
 
@@ -35,7 +36,6 @@ export const Events = {
   TurnRecorded: 'session.turn_recorded',
   TurnTranscribed: 'asr.turn_transcribed',
   AiReplyReady: 'pipeline.ai_reply_ready',
-  ObjectiveDecided: 'pipeline.objective_decided',
   ProviderFailed: 'pipeline.provider_failed',
   EvaluationCompleted: 'evaluation.completed',
 } as const;
@@ -79,7 +79,7 @@ export const Consumers = {
   SessionRecordsPipelineResults: {
     durable: 'session-pipeline',
     stream: Streams.Pipeline,
-    events: [Events.AiReplyReady, Events.ObjectiveDecided, Events.ProviderFailed],
+    events: [Events.AiReplyReady, Events.ProviderFailed],
   },
   AsrTranscribesTurns: { durable: 'asr-turns', stream: Streams.Session, events: [Events.TraineeTurnAccepted] },
   PipelineStartsSessions: { durable: 'pipeline-sessions', stream: Streams.Session, events: [Events.SessionCreated] },

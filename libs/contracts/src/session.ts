@@ -113,3 +113,26 @@ export const terminationMessages: Record<TerminationReason, string> = {
     'The AI roleplayer is unavailable right now, so the practice had to stop. Everything so far is saved; you can practise again.',
   client_disconnected: 'The practice ended because the connection was lost.',
 };
+
+/**
+ * Command payloads between the gateway and the session service. The gateway authenticates and forwards the
+ * caller with the raw input; the session service validates everything (one place for the rules).
+ */
+export interface SessionCommands {
+  'session.create': { request: { caller: import('./auth').Caller; body: unknown }; reply: SessionState };
+  'session.get': { request: { caller: import('./auth').Caller; sessionId: string }; reply: SessionState };
+  'session.stop': { request: { caller: import('./auth').Caller; sessionId: string }; reply: SessionView };
+  'session.turn.submit': {
+    request: {
+      caller: import('./auth').Caller;
+      sessionId: string;
+      /** `{sequence, startedAt, endedAt}` as received, validated by the session service. */
+      meta: unknown;
+      /** MP3 bytes, base64; null when the client sent none. */
+      audioBase64: string | null;
+    };
+    reply: TurnAck;
+  };
+  /** Internal (push path): one turn with a fresh audio URL. */
+  'session.turn.get': { request: { sessionId: string; turnId: string }; reply: TurnView };
+}

@@ -2,3 +2,4 @@ export * from './infra';
 export * from './platform';
 export * from './ports';
 export * from './http';
+export * from './tcp-proxy';

@@ -61,7 +61,7 @@ export class TestPlatform {
     await cloneTemplate(infra.postgresServerUrl, database);
     const s3Dir = await mkdtemp(join(tmpdir(), 'parley-s3-'));
     const bucket = 'parley-test-audio';
-    const s3 = await startS3rver({ directory: s3Dir, port: 0, address: '127.0.0.1', bucket });
+    const s3 = await startS3rver({ directory: s3Dir, port: 0, address: '127.0.0.1', buckets: [bucket] });
     const platform = new TestPlatform(
       namespace,
       databaseUrl(infra.postgresServerUrl, database),

@@ -1,0 +1,103 @@
+import { AppError, Commands, Events } from '@parley/contracts';
+import { cleanupNamespace, sleep, testInfra } from '@parley/testing';
+import IORedis from 'ioredis';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Bus } from './bus';
+
+const infra = testInfra();
+
+interface Fixture {
+  child: ChildProcess;
+  lines: string[];
+  waitFor(predicate: (line: string) => boolean, timeoutMs?: number): Promise<string>;
+}
+
+function startConsumer(mode: 'hang' | 'process', namespace: string): Fixture {
+  const child = spawn(process.execPath, [join(__dirname, '../test/consumer.fixture.js'), mode, namespace, infra.natsUrl, infra.redisUrl], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  const waiters: Array<() => void> = [];
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    lines.push(line);
+    waiters.splice(0).forEach((wake) => wake());
+  });
+  return {
+    child,
+    lines,
+    async waitFor(predicate, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = lines.find(predicate);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`timed out; output so far: ${lines.join(' | ')}`);
+        await new Promise<void>((wake) => {
+          waiters.push(wake);
+          setTimeout(wake, 200);
+        });
+      }
+    },
+  };
+}
+
+describe('bus', () => {
+  const namespace = `t${randomBytes(4).toString('hex')}`;
+  let bus: Bus;
+  let redis: IORedis;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    bus = await Bus.connect({ url: infra.natsUrl, namespace, service: 'bus-test', requestTimeoutMs: 500 });
+    redis = new IORedis(infra.redisUrl);
+  });
+
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await bus.close(0);
+    redis.disconnect();
+    await cleanupNamespace(namespace);
+  });
+
+  it('answers commands, carrying AppErrors across and timing out when nobody answers', async () => {
+    bus.serve({
+      [Commands.SkillList]: async (payload) => ({ echo: payload }),
+      [Commands.TemplateList]: async () => {
+        throw new AppError('not_found', 'nothing here');
+      },
+    });
+    await expect(bus.request(Commands.SkillList, { a: 1 })).resolves.toEqual({ echo: { a: 1 } });
+    await expect(bus.request(Commands.TemplateList, {})).rejects.toMatchObject({ code: 'not_found', status: 404 });
+    await expect(bus.request(Commands.ScenarioGet, {})).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
+  it('refuses to publish an event whose payload breaks its schema', async () => {
+    await expect(
+      bus.publish(Events.ScenarioPublished, { scenarioId: '', version: 1 } as never, { messageId: 'bad' }),
+    ).rejects.toThrow();
+  });
+
+  it('delivers an event to another process, redelivers it after that consumer dies unacknowledged, and the effect happens once', async () => {
+    const first = startConsumer('hang', namespace);
+    children.push(first.child);
+    await first.waitFor((l) => l === 'ready');
+
+    await bus.publish(Events.ScenarioPublished, { scenarioId: 'kill-test', version: 1 }, { messageId: 'published-kill-test-1' });
+    // A second publish with the same message id is deduplicated by JetStream.
+    await bus.publish(Events.ScenarioPublished, { scenarioId: 'kill-test', version: 1 }, { messageId: 'published-kill-test-1' });
+    const received = JSON.parse(await first.waitFor((l) => l.includes('kill-test')));
+    expect(received.deliveryCount).toBe(1);
+    first.child.kill('SIGKILL');
+
+    const second = startConsumer('process', namespace);
+    children.push(second.child);
+    const redelivered = JSON.parse(await second.waitFor((l) => l.includes('kill-test')));
+    expect(redelivered.deliveryCount).toBeGreaterThanOrEqual(2);
+
+    await sleep(1500);
+    expect(Number(await redis.get(`${namespace}:effects`))).toBe(1);
+    expect(second.lines.filter((l) => l.includes('kill-test'))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { BusModule } from '@parley/bus';
+import { DbModule } from '@parley/db';
+import { ObservabilityModule } from '@parley/observability';
+import { QueueModule } from '@parley/queue';
+import { StorageModule, storageConfigFromEnv } from '@parley/storage';
+import { CapacityService } from './capacity/capacity.service';
+import { CatalogCommands } from './catalog/catalog.commands';
+import { ScenarioCatalogService } from './catalog/scenario-catalog.service';
+import { SESSION_CONFIG, type SessionConfig } from './config';
+import { SessionMessaging } from './sessions/session.commands';
+import { SessionLifecycle } from './sessions/session-lifecycle.service';
+import { SessionTimers } from './timers/session-timers.service';
+import { TimerJobs } from './timers/timer-jobs';
+import { TurnsService } from './turns/turns.service';
+
+export function sessionModule(config: SessionConfig) {
+  @Module({
+    imports: [
+      ObservabilityModule.forRoot({ service: 'session', logLevel: config.LOG_LEVEL }),
+      BusModule.forRoot({
+        url: config.NATS_URL,
+        namespace: config.PARLEY_NAMESPACE,
+        service: 'session',
+        requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+        shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+      }),
+      QueueModule.forRoot({ redisUrl: config.REDIS_URL, namespace: config.PARLEY_NAMESPACE, service: 'session' }),
+      DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),
+      StorageModule.forRoot(storageConfigFromEnv(config)),
+    ],
+    providers: [
+      { provide: SESSION_CONFIG, useValue: config },
+      ScenarioCatalogService,
+      CatalogCommands,
+      CapacityService,
+      SessionTimers,
+      SessionLifecycle,
+      TurnsService,
+      SessionMessaging,
+      TimerJobs,
+    ],
+  })
+  class SessionModule {}
+  return SessionModule;
+}

@@ -1,0 +1,204 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  AppError,
+  Events,
+  ScenarioContentSchema,
+  ScenarioDraftSchema,
+  ScenarioListQuerySchema,
+  missingFields,
+  parseOrThrow,
+  type Caller,
+  type Page,
+  type PromptTemplateView,
+  type ScenarioContent,
+  type ScenarioDraft,
+  type ScenarioView,
+  type Skill,
+} from '@parley/contracts';
+import { Bus } from '@parley/bus';
+import { PRISMA, type Prisma, type PrismaClient } from '@parley/db';
+import { randomBytes } from 'node:crypto';
+
+type ScenarioWithVersion = Prisma.ScenarioGetPayload<{ include: { versions: true } }>;
+
+const isAuthor = (caller: Caller) => caller.roles.includes('author');
+
+/**
+ * The scenario catalog: trainees see published versions only; authors also see and edit drafts. Every edit is a
+ * new immutable version, and publishing freezes the current one, so a session can always name the exact version
+ * it practised.
+ */
+@Injectable()
+export class ScenarioCatalogService {
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    private readonly bus: Bus,
+  ) {}
+
+  async list(caller: Caller, rawQuery: unknown): Promise<Page<ScenarioView>> {
+    const query = parseOrThrow(ScenarioListQuerySchema, rawQuery ?? {}, 'scenario query');
+    if (query.status === 'draft' && !isAuthor(caller)) throw new AppError('forbidden', 'Only authors can list drafts');
+    const published = query.status !== 'draft';
+    const search = query.search?.trim();
+    const where: Prisma.ScenarioWhereInput = {
+      ...(published ? { publishedVersion: { not: null } } : { status: 'draft' }),
+      ...(query.category ? { category: query.category } : {}),
+      ...(query.difficulty ? { difficulty: query.difficulty } : {}),
+      ...(query.language ? { language: { startsWith: query.language, mode: 'insensitive' } } : {}),
+      ...(query.skill ? { skillIds: { has: query.skill } } : {}),
+      ...(search
+        ? {
+            OR: [
+              { title: { contains: search, mode: 'insensitive' } },
+              { summary: { contains: search, mode: 'insensitive' } },
+              { objectivesText: { contains: search, mode: 'insensitive' } },
+            ],
+          }
+        : {}),
+    };
+    const [total, rows] = await this.prisma.$transaction([
+      this.prisma.scenario.count({ where }),
+      this.prisma.scenario.findMany({
+        where,
+        orderBy: [{ title: 'asc' }, { id: 'asc' }],
+        skip: (query.page - 1) * query.pageSize,
+        take: query.pageSize,
+        include: { versions: true },
+      }),
+    ]);
+    return { items: rows.map((row) => this.view(row, published)), total, page: query.page, pageSize: query.pageSize };
+  }
+
+  async get(caller: Caller, id: unknown): Promise<ScenarioView> {
+    const row = await this.find(id);
+    if (row.publishedVersion !== null) return this.view(row, !isAuthor(caller));
+    if (!isAuthor(caller)) throw new AppError('not_found', 'No such scenario');
+    return this.view(row, false);
+  }
+
+  async create(caller: Caller, content: unknown): Promise<ScenarioView> {
+    const draft = parseOrThrow(ScenarioDraftSchema, content ?? {}, 'scenario');
+    const id = `${slugify(draft.title ?? 'scenario')}-${randomBytes(3).toString('hex')}`;
+    const row = await this.prisma.scenario.create({
+      data: {
+        id,
+        status: 'draft',
+        currentVersion: 1,
+        authorId: caller.userId,
+        ...searchColumns(draft),
+        versions: { create: { version: 1, content: draft as Prisma.InputJsonValue } },
+      },
+      include: { versions: true },
+    });
+    return this.view(row, false);
+  }
+
+  async update(_caller: Caller, id: unknown, content: unknown): Promise<ScenarioView> {
+    const draft = parseOrThrow(ScenarioDraftSchema, content ?? {}, 'scenario');
+    const existing = await this.find(id);
+    const version = existing.currentVersion + 1;
+    const row = await this.prisma.scenario.update({
+      where: { id: existing.id, currentVersion: existing.currentVersion },
+      data: {
+        currentVersion: version,
+        status: 'draft',
+        // Trainees keep searching the published version until the new one is published.
+        ...(existing.publishedVersion === null ? searchColumns(draft) : {}),
+        versions: { create: { version, content: draft as Prisma.InputJsonValue } },
+      },
+      include: { versions: true },
+    }).catch((error: unknown) => {
+      if ((error as { code?: string }).code === 'P2025') throw new AppError('conflict', 'The scenario changed meanwhile; reload and retry');
+      throw error;
+    });
+    return this.view(row, false);
+  }
+
+  async publish(_caller: Caller, id: unknown): Promise<ScenarioView> {
+    const existing = await this.find(id);
+    const content = contentOf(existing, existing.currentVersion);
+    const missing = missingFields(ScenarioContentSchema, content);
+    if (missing.length) {
+      throw new AppError('scenario_incomplete', `The scenario cannot be published yet: ${missing.join(', ')} missing`, { missing });
+    }
+    const complete = parseOrThrow(ScenarioContentSchema, content, 'scenario');
+    const row = await this.prisma.scenario.update({
+      where: { id: existing.id },
+      data: { status: 'published', publishedVersion: existing.currentVersion, ...searchColumns(complete) },
+      include: { versions: true },
+    });
+    await this.bus.publish(
+      Events.ScenarioPublished,
+      { scenarioId: row.id, version: existing.currentVersion },
+      { messageId: `scenario-published-${row.id}-${existing.currentVersion}` },
+    );
+    return this.view(row, true);
+  }
+
+  async skills(): Promise<Skill[]> {
+    const rows = await this.prisma.skill.findMany({ orderBy: { name: 'asc' } });
+    return rows.map((s) => ({ id: s.id, name: s.name, description: s.description, rubric: s.rubric as Skill['rubric'] }));
+  }
+
+  async templates(caller: Caller): Promise<PromptTemplateView[]> {
+    const rows = await this.prisma.promptTemplate.findMany({
+      where: { OR: [{ ownerId: null }, { ownerId: caller.userId }] },
+      orderBy: [{ custom: 'asc' }, { name: 'asc' }],
+    });
+    return rows.map(({ id, name, description, systemPrompt }) => ({ id, name, description, systemPrompt }));
+  }
+
+  private async find(id: unknown): Promise<ScenarioWithVersion> {
+    if (typeof id !== 'string' || !id || id.length > 80) throw new AppError('not_found', 'No such scenario');
+    const row = await this.prisma.scenario.findUnique({ where: { id }, include: { versions: true } });
+    if (!row) throw new AppError('not_found', 'No such scenario');
+    return row;
+  }
+
+  /** `published`: show the published version (what trainees practise); otherwise the latest draft. */
+  private view(row: ScenarioWithVersion, published: boolean): ScenarioView {
+    const version = published && row.publishedVersion !== null ? row.publishedVersion : row.currentVersion;
+    const content = contentOf(row, version);
+    return {
+      ...content,
+      id: row.id,
+      version,
+      status: version === row.publishedVersion ? 'published' : 'draft',
+      estimatedMinutes: content.endCriteria?.maxDurationSec ? Math.ceil(content.endCriteria.maxDurationSec / 60) : null,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    };
+  }
+}
+
+function contentOf(row: ScenarioWithVersion, version: number): ScenarioDraft {
+  const stored = row.versions.find((v) => v.version === version);
+  if (!stored) throw new AppError('internal', `Scenario ${row.id} lacks version ${version}`);
+  return stored.content as ScenarioDraft;
+}
+
+/** Columns the catalog filters and searches on, copied out of the version's content. */
+function searchColumns(content: ScenarioDraft | ScenarioContent) {
+  return {
+    title: content.title ?? '(untitled)',
+    summary: content.summary ?? '',
+    category: content.category ?? null,
+    difficulty: content.difficulty ?? null,
+    language: content.language ?? null,
+    tags: content.tags ?? [],
+    skillIds: content.skills ?? [],
+    objectivesText: (content.objectives ?? [])
+      .map((o) => [o.description, ...o.successCriteria].join(' '))
+      .join('\n'),
+  };
+}
+
+function slugify(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'scenario'
+  );
+}

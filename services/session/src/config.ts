@@ -1,0 +1,26 @@
+import { BaseEnv, DatabaseEnv, NatsEnv, RedisEnv, S3Env, env, loadConfig, type Config } from '@parley/config';
+import { z } from 'zod';
+
+export const SessionEnv = BaseEnv.extend(NatsEnv.shape)
+  .extend(RedisEnv.shape)
+  .extend(DatabaseEnv.shape)
+  .extend(S3Env.shape)
+  .extend({
+    SESSION_PORT: env.port(8081),
+    /** Sessions that may be active at once across the deployment (SPEC §4). */
+    MAX_ACTIVE_SESSIONS: z.coerce.number().int().min(1).default(20),
+    /** Creations that may wait for a free slot before further ones get 429. */
+    MAX_PENDING_SESSIONS: z.coerce.number().int().min(0).default(5),
+    /** How long a waiting creation holds on before it gives up with 429. */
+    PENDING_WAIT_MS: z.coerce.number().int().min(100).default(30_000),
+    /** Timer jobs handled at once per replica. */
+    TIMER_CONCURRENCY: z.coerce.number().int().min(1).default(16),
+    /** A crashed replica's timer job is taken over after this long. */
+    QUEUE_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+    /** Only whether it is set matters here: without a model the roleplayer is the offline script (labelled so). */
+    LLM_BASE_URL: env.optionalUrl,
+  });
+
+export type SessionConfig = Config<typeof SessionEnv>;
+export const SESSION_CONFIG = Symbol('SESSION_CONFIG');
+export const loadSessionConfig = (source: NodeJS.ProcessEnv = process.env) => loadConfig(SessionEnv, source);

@@ -1,0 +1,12 @@
+import { bootstrapService, runService } from '@parley/observability';
+import { sessionModule } from './app.module';
+import { loadSessionConfig } from './config';
+
+runService('session', async () => {
+  const config = loadSessionConfig();
+  await bootstrapService(sessionModule(config), {
+    service: 'session',
+    port: config.SESSION_PORT,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+  });
+});
