@@ -108,8 +108,13 @@ export class Bus {
     })();
   }
 
-  private subject(name: string): string {
-    return `${this.options.namespace}.${name}`;
+  /** Commands and events live under separate prefixes so a stream never captures a command's request. */
+  private commandSubject(command: CommandName): string {
+    return `${this.options.namespace}.cmd.${command}`;
+  }
+
+  private eventSubject(event: string): string {
+    return `${this.options.namespace}.evt.${event}`;
   }
 
   private streamName(stream: StreamSpec): string {
@@ -134,7 +139,7 @@ export class Bus {
   async request<T>(command: CommandName, payload: unknown, context: MessageContext = newContext(), timeoutMs?: number): Promise<T> {
     let msg: Msg;
     try {
-      msg = await this.nc.request(this.subject(command), JSON.stringify(payload), {
+      msg = await this.nc.request(this.commandSubject(command), JSON.stringify(payload), {
         timeout: timeoutMs ?? this.options.requestTimeoutMs,
         headers: toHeaders(context),
       });
@@ -158,7 +163,7 @@ export class Bus {
    */
   serve(handlers: Partial<Record<CommandName, CommandHandler>>): void {
     for (const [command, handler] of Object.entries(handlers) as [CommandName, CommandHandler][]) {
-      const sub = this.nc.subscribe(this.subject(command), {
+      const sub = this.nc.subscribe(this.commandSubject(command), {
         queue: this.options.service,
         callback: (err, msg) => {
           if (err) {
@@ -198,7 +203,7 @@ export class Bus {
     if (!ready) {
       const config = {
         name,
-        subjects: stream.subjects.map((s) => this.subject(s)),
+        subjects: stream.subjects.map((s) => this.eventSubject(s)),
         duplicate_window: nanos(DEDUPE_WINDOW_MS),
       };
       ready = this.jsm.streams.info(name).then(
@@ -222,7 +227,7 @@ export class Bus {
   ): Promise<void> {
     const data = EventSchemas[event].parse(payload);
     await this.ensureStream(streamOf(event));
-    await this.js.publish(this.subject(event), JSON.stringify(data), {
+    await this.js.publish(this.eventSubject(event), JSON.stringify(data), {
       msgID: options.messageId,
       headers: toHeaders(options.context ?? newContext()),
     });
@@ -248,7 +253,7 @@ export class Bus {
         durable_name: durable,
         ack_policy: AckPolicy.Explicit,
         deliver_policy: DeliverPolicy.All,
-        filter_subject: this.subject(event),
+        filter_subject: this.eventSubject(event),
         max_deliver: maxDeliver,
         ack_wait: nanos(ackWaitMs),
         max_ack_pending: Math.max(concurrency * 4, 16),
@@ -324,7 +329,7 @@ export class Bus {
     const headers = toHeaders(fromHeaders(msg.headers));
     headers.set('x-dead-letter-reason', reason.slice(0, 200));
     headers.set('x-original-subject', msg.subject);
-    this.nc.publish(this.subject(`deadletter.${durable}`), msg.data, { headers });
+    this.nc.publish(`${this.options.namespace}.deadletter.${durable}`, msg.data, { headers });
   }
 
   private track<T>(work: Promise<T>): void {

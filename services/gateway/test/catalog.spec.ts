@@ -123,6 +123,7 @@ describe('scenario catalog', () => {
     expect(published.status).toBe(200);
     expect(published.body).toMatchObject({ status: 'published', version: 2 });
     const listed = await api(gateway, 'GET', '/api/scenarios?search=parking%20permit', { token: trainee });
+    expect(listed.body).toMatchObject({ total: 1 });
     expect(listed.body.items.map((s: { id: string }) => s.id)).toContain(id);
   });
 });
