@@ -23,7 +23,7 @@ export interface TraineeTurnMessage {
 export interface ClientToServerEvents {
   join: (request: JoinRequest, ack: Ack<SessionState>) => void;
   trainee_turn: (turn: TraineeTurnMessage, ack: Ack<Omit<TurnAck, 'ok'>>) => void;
-  stop: (request: JoinRequest, ack: Ack<Record<string, never>>) => void;
+  stop: (request: JoinRequest, ack: Ack<object>) => void;
 }
 
 /** Events the server pushes to everyone who joined the session. */

@@ -9,7 +9,11 @@ import { CatalogController } from './catalog/catalog.controller';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { AppErrorFilter } from './errors/app-error.filter';
 import { RateLimitGuard, RateLimiter } from './rate-limit.guard';
+import { PracticeGateway } from './practice/practice.gateway';
+import { PracticePushes } from './practice/practice-pushes.service';
+import { PushConsumers } from './practice/push-consumers';
 import { CommandContext } from './request-context';
+import { SessionsController } from './sessions/sessions.controller';
 
 export function gatewayModule(config: GatewayConfig) {
   @Module({
@@ -23,12 +27,15 @@ export function gatewayModule(config: GatewayConfig) {
         shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
       }),
     ],
-    controllers: [AuthController, CatalogController],
+    controllers: [AuthController, CatalogController, SessionsController],
     providers: [
       { provide: GATEWAY_CONFIG, useValue: config },
       TokenService,
       RateLimiter,
       CommandContext,
+      PracticeGateway,
+      PracticePushes,
+      PushConsumers,
       // Order matters: authenticate first so the limiter can count per user.
       { provide: APP_GUARD, useClass: AuthGuard },
       { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -20,6 +20,8 @@ export const GatewayEnv = BaseEnv.extend(NatsEnv.shape)
     WEB_DIST: z.string().default(''),
     /** Requests per user per minute on the REST API. */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    /** Socket connections plus socket events per user per minute (a budget apart from REST). */
+    SOCKET_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.AUTH_MODE === 'jwt' && !cfg.JWT_SECRET && !cfg.JWT_PUBLIC_KEY) {
@@ -33,6 +35,12 @@ export const GatewayEnv = BaseEnv.extend(NatsEnv.shape)
 export type GatewayConfig = Config<typeof GatewayEnv>;
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+/** The CORS allowlist shared by REST and socket.io; `false` (none) when empty, so only the same origin works. */
+export function corsOrigins(config: Pick<GatewayConfig, 'CORS_ORIGINS'>): string[] | false {
+  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  return origins.length ? origins : false;
+}
 
 export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env): GatewayConfig {
   return loadConfig(GatewayEnv, source);

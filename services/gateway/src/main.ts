@@ -1,7 +1,8 @@
-import { bootstrapService, runService } from '@parley/observability';
+import { Readiness, bootstrapService, runService } from '@parley/observability';
 import express from 'express';
 import { gatewayModule } from './app.module';
-import { loadGatewayConfig } from './config';
+import { corsOrigins, loadGatewayConfig } from './config';
+import { RedisIoAdapter } from './practice/redis-io.adapter';
 import { defaultWebDist, serveWebClient } from './web/web-client';
 
 async function main() {
@@ -12,8 +13,11 @@ async function main() {
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     configure: (app) => {
       app.setGlobalPrefix('api', { exclude: ['health', 'ready', 'metrics'] });
-      const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
-      app.enableCors({ origin: origins.length ? origins : false, credentials: true });
+      app.enableCors({ origin: corsOrigins(config), credentials: true });
+      // socket.io shares the HTTP server; rooms span replicas through Redis (see RedisIoAdapter).
+      const io = new RedisIoAdapter(app, config);
+      app.useWebSocketAdapter(io);
+      app.get(Readiness).register('socket-redis', () => io.ping());
       const http = app.getHttpAdapter().getInstance() as express.Express;
       http.set('trust proxy', 1);
       http.disable('x-powered-by');

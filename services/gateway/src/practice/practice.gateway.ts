@@ -1,0 +1,181 @@
+import { Inject, Logger } from '@nestjs/common';
+import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
+import { Bus, newContext, type MessageContext } from '@parley/bus';
+import {
+  AppError,
+  Commands,
+  PRACTICE_NAMESPACE,
+  sessionRoom,
+  type Caller,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type SessionCommands,
+  type SessionState,
+  type SessionView,
+  type TurnAck,
+} from '@parley/contracts';
+import { Metrics, addLogFields, withLogContext } from '@parley/observability';
+import type { Counter, Gauge } from 'prom-client';
+import { TokenService } from '../auth/token.service';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { toAppError } from '../errors/app-error.filter';
+import { RateLimiter } from '../rate-limit.guard';
+import { requireSessionId } from '../sessions/session-id';
+import { turnAudioBytes } from '../sessions/turn-audio';
+import { socketAuthMiddleware } from './socket-auth';
+import type { PracticeNamespace, PracticeSocket } from './socket-types';
+
+type EventName = keyof ClientToServerEvents;
+/** What a handler resolves to is acked as `{ok: true, ...result}`. */
+type EventHandler = (payload: unknown, caller: Caller, socket: PracticeSocket, context: MessageContext) => Promise<object>;
+type AckResponse = ({ ok: true } & object) | { ok: false; error: ErrorBody };
+type AckFn = (response: AckResponse) => void;
+
+/** Reads the object payload of an event and its session id; malformed → 422, a non-UUID id → 404. */
+export function sessionPayload(payload: unknown): { sessionId: string; body: Record<string, unknown> } {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new AppError('validation_failed', 'Send an object with the sessionId', {
+      issues: [{ path: '(root)', message: 'expected an object' }],
+    });
+  }
+  const body = payload as Record<string, unknown>;
+  if (typeof body.sessionId !== 'string' || !body.sessionId) {
+    throw new AppError('validation_failed', 'sessionId is required', {
+      issues: [{ path: 'sessionId', message: 'expected the session id' }],
+    });
+  }
+  const sessionId = requireSessionId(body.sessionId);
+  addLogFields({ sessionId });
+  return { sessionId, body };
+}
+
+/**
+ * The live edge of a practice session: socket.io namespace `/practice` on the gateway's HTTP server. Every event
+ * is answered through its ack, `{ok: true, ...}` or `{ok: false, error}`; a client that sent no ack gets failures
+ * as an `error` event. Nothing thrown ever escapes a handler. Pushes (AI turns, transcripts, terminations,
+ * evaluations) go to the session's room from {@link PracticePushes}.
+ */
+@WebSocketGateway({ namespace: PRACTICE_NAMESPACE })
+export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGatewayConnection<PracticeSocket> {
+  @WebSocketServer() server!: PracticeNamespace;
+
+  private readonly logger = new Logger('practice');
+  private readonly connections: Gauge;
+  private readonly events: Counter;
+  private readonly handlers: Record<EventName, EventHandler> = {
+    join: (payload, caller, socket, context) => this.join(payload, caller, socket, context),
+    trainee_turn: (payload, caller, _socket, context) => this.traineeTurn(payload, caller, context),
+    stop: (payload, caller, _socket, context) => this.stop(payload, caller, context),
+  };
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly tokens: TokenService,
+    private readonly limiter: RateLimiter,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    metrics: Metrics,
+  ) {
+    this.connections = metrics.gauge('socket_connections', 'Practice sockets connected to this gateway replica');
+    this.events = metrics.counter('socket_events_total', 'Practice socket events by outcome', ['event', 'outcome']);
+  }
+
+  afterInit(namespace: PracticeNamespace): void {
+    namespace.use(
+      socketAuthMiddleware(
+        (token) => this.tokens.verify(token),
+        (caller) => this.countAgainstBudget(caller),
+      ),
+    );
+  }
+
+  handleConnection(socket: PracticeSocket): void {
+    this.connections.inc();
+    socket.once('disconnect', () => this.connections.dec());
+    for (const event of Object.keys(this.handlers) as EventName[]) {
+      // Arguments are untrusted: typed as unknown here, checked by each handler.
+      socket.on(event, (...args: unknown[]) => this.dispatch(socket, event, args));
+    }
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      if (typeof event === 'string' && Object.hasOwn(this.handlers, event)) return;
+      this.respond(socket, String(event), lastFunction(args), {
+        ok: false,
+        error: new AppError('validation_failed', `Unknown event ${String(event).slice(0, 40)}`).toJSON(),
+      });
+    });
+  }
+
+  /** One event: rate limit, run the handler in its own log context, answer through the ack (or `error`). */
+  private dispatch(socket: PracticeSocket, event: EventName, args: unknown[]): void {
+    const ack = lastFunction(args);
+    const payload = args[0] === ack ? undefined : args[0];
+    const caller = socket.data.caller;
+    const context = newContext();
+    void withLogContext({ correlationId: context.correlationId, userId: caller.userId }, async () => {
+      let response: AckResponse;
+      try {
+        await this.countAgainstBudget(caller);
+        const result = await this.handlers[event](payload, caller, socket, context);
+        response = { ok: true, ...result };
+      } catch (error) {
+        const appError = toAppError(error);
+        // The payload is never logged: it may carry audio.
+        if (appError.code === 'internal') this.logger.error({ err: error, event }, 'socket event failed');
+        response = { ok: false, error: appError.toJSON() };
+      }
+      this.respond(socket, event, ack, response);
+    });
+  }
+
+  private respond(socket: PracticeSocket, event: string, ack: AckFn | undefined, response: AckResponse): void {
+    this.events.inc({ event: Object.hasOwn(this.handlers, event) ? event : 'unknown', outcome: response.ok ? 'ok' : response.error.code });
+    try {
+      if (ack) ack(response);
+      else if (!response.ok) {
+        const { code, message, retryable } = response.error;
+        socket.emit('error', { code, message, retryable });
+      }
+    } catch (error) {
+      this.logger.warn({ err: error, event }, 'could not answer a socket event');
+    }
+  }
+
+  /** Connections and events share one per-user budget, counted in Redis across replicas. */
+  private countAgainstBudget(caller: Caller): Promise<void> {
+    return this.limiter.hit(`socket:user:${caller.userId}`, this.config.SOCKET_RATE_LIMIT_PER_MINUTE);
+  }
+
+  private async join(payload: unknown, caller: Caller, socket: PracticeSocket, context: MessageContext): Promise<SessionState> {
+    const { sessionId } = sessionPayload(payload);
+    // The session service answers 404 for someone else's session, so only the owner ever joins the room.
+    await this.bus.request<SessionState>(Commands.SessionGet, { caller, sessionId }, context);
+    await socket.join(sessionRoom(sessionId));
+    // Read again once in the room: a turn recorded between the first read and the join was pushed to a room this
+    // socket was not in yet, and would otherwise be lost (the client dedupes turns by id).
+    return this.bus.request<SessionState>(Commands.SessionGet, { caller, sessionId }, context);
+  }
+
+  private async traineeTurn(payload: unknown, caller: Caller, context: MessageContext): Promise<Omit<TurnAck, 'ok'>> {
+    const { sessionId, body } = sessionPayload(payload);
+    const audio = turnAudioBytes(body.audio);
+    const request: SessionCommands['session.turn.submit']['request'] = {
+      caller,
+      sessionId,
+      meta: { sequence: body.sequence, startedAt: body.startedAt, endedAt: body.endedAt },
+      audioBase64: audio.toString('base64'),
+    };
+    const ack = await this.bus.request<TurnAck>(Commands.TurnSubmit, request, context);
+    return { turnId: ack.turnId, sequence: ack.sequence };
+  }
+
+  private async stop(payload: unknown, caller: Caller, context: MessageContext): Promise<Record<string, never>> {
+    const { sessionId } = sessionPayload(payload);
+    await this.bus.request<SessionView>(Commands.SessionStop, { caller, sessionId }, context);
+    // The termination itself reaches the room as a push, like any other ending.
+    return {};
+  }
+}
+
+function lastFunction(args: unknown[]): AckFn | undefined {
+  const last = args[args.length - 1];
+  return typeof last === 'function' ? (last as AckFn) : undefined;
+}

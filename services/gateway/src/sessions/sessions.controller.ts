@@ -1,0 +1,86 @@
+import { Body, Controller, Get, HttpCode, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Bus } from '@parley/bus';
+import {
+  Commands,
+  MAX_TURN_AUDIO_BYTES,
+  type Caller,
+  type SessionCommands,
+  type SessionState,
+  type SessionView,
+  type TurnAck,
+} from '@parley/contracts';
+import { addLogFields } from '@parley/observability';
+import { CurrentCaller } from '../auth/auth.guard';
+import { CommandContext } from '../request-context';
+import { requireSessionId } from './session-id';
+import { audioTooLarge } from './turn-audio';
+import { TurnUploadInterceptor } from './turn-upload.interceptor';
+
+/** Creation may wait in the session service's capacity queue (SPEC §4.1), far longer than a normal command. */
+export const SESSION_CREATE_TIMEOUT_MS = 60_000;
+
+type TurnSubmit = SessionCommands['session.turn.submit']['request'];
+
+/**
+ * Live practice sessions over REST. Like the catalog, the gateway authenticates and forwards the caller with the
+ * raw input; the session service validates and scopes everything to the caller (another user's session is 404).
+ */
+@Controller('sessions')
+export class SessionsController {
+  constructor(
+    private readonly bus: Bus,
+    private readonly commandContext: CommandContext,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  create(@CurrentCaller() caller: Caller, @Body() body: unknown) {
+    return this.bus.request<SessionState>(
+      Commands.SessionCreate,
+      { caller, body: body ?? {} },
+      this.commandContext.current(),
+      SESSION_CREATE_TIMEOUT_MS,
+    );
+  }
+
+  @Get(':id')
+  get(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    const sessionId = this.sessionId(id);
+    return this.bus.request<SessionState>(Commands.SessionGet, { caller, sessionId }, this.commandContext.current());
+  }
+
+  @Post(':id/stop')
+  @HttpCode(200)
+  stop(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    const sessionId = this.sessionId(id);
+    return this.bus.request<SessionView>(Commands.SessionStop, { caller, sessionId }, this.commandContext.current());
+  }
+
+  /** Multipart: `audio` (mono MP3, at most 128 KB) plus `sequence`, `startedAt`, `endedAt`. */
+  @Post(':id/turns')
+  @HttpCode(201)
+  @UseInterceptors(TurnUploadInterceptor)
+  submitTurn(
+    @CurrentCaller() caller: Caller,
+    @Param('id') id: string,
+    @Body() body: Record<string, unknown> | undefined,
+    @UploadedFile() file: Express.Multer.File | undefined,
+  ) {
+    const sessionId = this.sessionId(id);
+    if (file && file.size > MAX_TURN_AUDIO_BYTES) throw audioTooLarge(file.size);
+    const request: TurnSubmit = {
+      caller,
+      sessionId,
+      // Passed through as received (strings from a form, or JSON values): the session service validates them.
+      meta: { sequence: body?.sequence, startedAt: body?.startedAt, endedAt: body?.endedAt },
+      audioBase64: file ? file.buffer.toString('base64') : null,
+    };
+    return this.bus.request<TurnAck>(Commands.TurnSubmit, request, this.commandContext.current());
+  }
+
+  private sessionId(id: string): string {
+    const sessionId = requireSessionId(id);
+    addLogFields({ sessionId });
+    return sessionId;
+  }
+}
