@@ -2,8 +2,9 @@ import { assertTestDatabase, createPrismaClient, ensureDatabase, migrateDatabase
 import { assertInfraReachable, databaseUrl, testInfra } from './infra';
 import { Client } from 'pg';
 
-const TEMPLATE_DATABASE = 'parley_test_template';
-const PLATFORM_DATABASE_PREFIX = 'parley_test_p_';
+/** Databases of a test run carry its start time, so concurrent runs never drop each other's. */
+const RUN_PREFIX = 'parley_test_run';
+const STALE_AFTER_SEC = 3 * 3600;
 
 /**
  * Once per `npm test`: checks that the real infrastructure answers, then builds the migrated and seeded template
@@ -12,18 +13,23 @@ const PLATFORM_DATABASE_PREFIX = 'parley_test_p_';
 export default async function globalSetup(): Promise<void> {
   const infra = testInfra();
   await assertInfraReachable(infra);
-  const template = databaseUrl(infra.postgresServerUrl, TEMPLATE_DATABASE);
+  const runId = `${Math.floor(Date.now() / 1000)}_${process.pid}`;
+  const templateName = `${RUN_PREFIX}_${runId}_template`;
+  // Jest workers start after this and inherit the environment.
+  process.env.PARLEY_TEST_RUN = runId;
+  const template = databaseUrl(infra.postgresServerUrl, templateName);
   assertTestDatabase(template);
 
   const admin = new Client({ connectionString: databaseUrl(infra.postgresServerUrl, 'postgres') });
   await admin.connect();
   try {
-    // Leftovers of an interrupted earlier run.
-    const stale = await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2`,
-      [`${PLATFORM_DATABASE_PREFIX}%`, TEMPLATE_DATABASE],
-    );
-    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    // Leftovers of interrupted runs that started long ago.
+    const runs = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${RUN_PREFIX}_%`]);
+    const now = Date.now() / 1000;
+    for (const { datname } of runs.rows) {
+      const startedAt = Number(datname.slice(RUN_PREFIX.length + 1).split('_')[0]);
+      if (now - startedAt > STALE_AFTER_SEC) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
   } finally {
     await admin.end();
   }

@@ -15,9 +15,12 @@ import { freePort } from './ports';
 export const SERVICES = ['gateway', 'session', 'turn-pipeline', 'asr', 'evaluator'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
-/** Seeded and migrated by the global setup; every platform clones it. */
-export const TEMPLATE_DATABASE = 'parley_test_template';
-export const PLATFORM_DATABASE_PREFIX = 'parley_test_p_';
+/** The run's databases (see global-setup.ts): the seeded template every platform clones, and the clones. */
+function runDatabase(suffix: string): string {
+  const runId = process.env.PARLEY_TEST_RUN;
+  if (!runId) throw new Error('PARLEY_TEST_RUN is unset: run the tests through jest (global setup)');
+  return `parley_test_run_${runId}_${suffix}`;
+}
 
 const ROOT = resolve(__dirname, '../../..');
 const LOG_DIR = join(ROOT, 'test-artifacts', 'logs');
@@ -57,7 +60,7 @@ export class TestPlatform {
   static async start(options: PlatformOptions): Promise<TestPlatform> {
     const infra = testInfra();
     const namespace = `t${randomBytes(4).toString('hex')}`;
-    const database = `${PLATFORM_DATABASE_PREFIX}${namespace}`;
+    const database = runDatabase(namespace);
     await cloneTemplate(infra.postgresServerUrl, database);
     const s3Dir = await mkdtemp(join(tmpdir(), 'parley-s3-'));
     const bucket = 'parley-test-audio';
@@ -158,7 +161,7 @@ export class TestPlatform {
     await this.s3.close().catch(() => undefined);
     await rm(this.s3Dir, { recursive: true, force: true });
     await cleanupNamespace(this.namespace);
-    await dropDatabase(testInfra().postgresServerUrl, `${PLATFORM_DATABASE_PREFIX}${this.namespace}`);
+    await dropDatabase(testInfra().postgresServerUrl, runDatabase(this.namespace));
   }
 }
 
@@ -169,7 +172,7 @@ async function cloneTemplate(serverUrl: string, database: string): Promise<void>
     // Two suites cloning at once collide on the template's lock; retry briefly.
     for (let attempt = 1; ; attempt++) {
       try {
-        await client.query(`CREATE DATABASE "${database}" TEMPLATE "${TEMPLATE_DATABASE}"`);
+        await client.query(`CREATE DATABASE "${database}" TEMPLATE "${runDatabase('template')}"`);
         return;
       } catch (error) {
         if (attempt >= 30 || !/being accessed by other users/.test(String(error))) throw error;
