@@ -26,6 +26,7 @@ export const EventSchemas = {
     status: SessionStatus,
     endedAt: iso,
   }),
+  [Events.SessionDeleted]: z.object({ sessionId: id, userId: id, deletedAt: iso }),
   [Events.TraineeTurnAccepted]: z.object({
     sessionId: id,
     turnId: id,

@@ -7,3 +7,4 @@ export * from './scenario';
 export * from './session';
 export * from './socket';
 export * from './auth';
+export * from './evaluation';

@@ -23,6 +23,11 @@ export const Commands = {
   SessionStop: 'session.stop',
   TurnSubmit: 'session.turn.submit',
   TurnGet: 'session.turn.get',
+  SessionList: 'session.list',
+  SessionDelete: 'session.delete',
+  SessionPracticeAgain: 'session.practice_again',
+  EvaluationGet: 'evaluation.get',
+  EvaluationRequeue: 'evaluation.requeue',
 } as const;
 export type CommandName = (typeof Commands)[keyof typeof Commands];
 
@@ -32,6 +37,7 @@ export const Events = {
   SessionCreated: 'session.created',
   SessionStatusChanged: 'session.status_changed',
   SessionEnded: 'session.ended',
+  SessionDeleted: 'session.deleted',
   TraineeTurnAccepted: 'session.trainee_turn_accepted',
   TurnRecorded: 'session.turn_recorded',
   TurnTranscribed: 'asr.turn_transcribed',
@@ -84,7 +90,11 @@ export const Consumers = {
   AsrTranscribesTurns: { durable: 'asr-turns', stream: Streams.Session, events: [Events.TraineeTurnAccepted] },
   PipelineStartsSessions: { durable: 'pipeline-sessions', stream: Streams.Session, events: [Events.SessionCreated] },
   PipelineRepliesToTurns: { durable: 'pipeline-transcripts', stream: Streams.Asr, events: [Events.TurnTranscribed] },
-  EvaluatorScoresSessions: { durable: 'evaluator-sessions', stream: Streams.Session, events: [Events.SessionEnded] },
+  EvaluatorScoresSessions: {
+    durable: 'evaluator-sessions',
+    stream: Streams.Session,
+    events: [Events.SessionEnded, Events.SessionDeleted],
+  },
 } as const satisfies Record<string, ConsumerSpec>;
 
 /** BullMQ queues; one per worker role so each scales on its own depth. */
