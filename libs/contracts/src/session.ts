@@ -81,6 +81,43 @@ export interface SessionState {
   turns: TurnView[];
 }
 
+/** The replay of a session: its state, the scenario as it was practised, and the evaluation (null before one). */
+export interface SessionDetail extends SessionState {
+  scenario: import('./scenario').ScenarioContent;
+  evaluation: import('./evaluation').EvaluationView | null;
+}
+
+export const HISTORY_PAGE_SIZE = 20;
+
+export const HistoryQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  sort: z.enum(['startedAtDesc', 'startedAtAsc']).default('startedAtDesc'),
+  search: z.string().trim().max(200).optional(),
+  scenarioId: z.string().trim().max(80).optional(),
+  mode: SessionMode.optional(),
+  status: SessionStatus.optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  /** How many steps the trainee took to reach this list (SPEC §5); required, recorded as a metric. */
+  historyStepCount: z.coerce.number().int().min(0).max(1000),
+});
+export type HistoryQuery = z.infer<typeof HistoryQuerySchema>;
+
+export interface HistoryItem {
+  id: string;
+  scenarioId: string;
+  scenarioTitle: string;
+  mode: SessionMode;
+  status: SessionStatus;
+  terminationReason: TerminationReason | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  turnCount: number;
+  evaluationStatus: 'queued' | 'running' | 'succeeded' | 'failed' | null;
+  overallScore: number | null;
+}
+
 export const CreateSessionSchema = z.object({
   scenarioId: z.string().trim().min(1).max(60),
   mode: SessionMode.default('turn'),
@@ -135,4 +172,13 @@ export interface SessionCommands {
   };
   /** Internal (push path): one turn with a fresh audio URL. */
   'session.turn.get': { request: { sessionId: string; turnId: string }; reply: TurnView };
+  'session.list': {
+    request: { caller: import('./auth').Caller; query: unknown };
+    reply: { items: HistoryItem[]; total: number; page: number; pageSize: number };
+  };
+  'session.delete': { request: { caller: import('./auth').Caller; sessionId: string }; reply: null };
+  'session.practice_again': {
+    request: { caller: import('./auth').Caller; sessionId: string; body: unknown };
+    reply: SessionState;
+  };
 }

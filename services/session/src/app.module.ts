@@ -6,6 +6,7 @@ import { QueueModule } from '@parley/queue';
 import { StorageModule, storageConfigFromEnv } from '@parley/storage';
 import { CapacityService } from './capacity/capacity.service';
 import { CatalogCommands } from './catalog/catalog.commands';
+import { HistoryService } from './history/history.service';
 import { ScenarioCatalogService } from './catalog/scenario-catalog.service';
 import { SESSION_CONFIG, type SessionConfig } from './config';
 import { SessionMessaging } from './sessions/session.commands';
@@ -37,6 +38,7 @@ export function sessionModule(config: SessionConfig) {
       SessionTimers,
       SessionLifecycle,
       TurnsService,
+      HistoryService,
       SessionMessaging,
       TimerJobs,
     ],

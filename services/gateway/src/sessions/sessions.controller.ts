@@ -1,7 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
 import { Bus } from '@parley/bus';
 import {
+  AppError,
   Commands,
+  type EvaluationView,
+  type SessionDetail,
   MAX_TURN_AUDIO_BYTES,
   type Caller,
   type SessionCommands,
@@ -43,10 +46,59 @@ export class SessionsController {
     );
   }
 
+  /** The trainee's history: 20 per page, sorted, searched and filtered (SPEC §5). */
+  @Get()
+  list(@CurrentCaller() caller: Caller, @Query() query: Record<string, unknown>) {
+    return this.bus.request(Commands.SessionList, { caller, query }, this.commandContext.current());
+  }
+
+  /** The replay: session, scenario snapshot, turns with fresh audio URLs, and the evaluation (null before one). */
   @Get(':id')
-  get(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+  async get(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<SessionDetail> {
     const sessionId = this.sessionId(id);
-    return this.bus.request<SessionState>(Commands.SessionGet, { caller, sessionId }, this.commandContext.current());
+    const context = this.commandContext.current();
+    const [state, evaluation] = await Promise.all([
+      this.bus.request<Omit<SessionDetail, 'evaluation'>>(Commands.SessionGet, { caller, sessionId }, context),
+      this.bus.request<EvaluationView>(Commands.EvaluationGet, { caller, sessionId }, context).catch((error: unknown) => {
+        // No evaluation yet (or the evaluator is briefly away): the replay still works without it.
+        if (error instanceof AppError && (error.code === 'not_found' || error.code === 'unavailable')) return null;
+        throw error;
+      }),
+    ]);
+    return { ...state, evaluation };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@CurrentCaller() caller: Caller, @Param('id') id: string): Promise<void> {
+    const sessionId = this.sessionId(id);
+    await this.bus.request(Commands.SessionDelete, { caller, sessionId }, this.commandContext.current());
+  }
+
+  @Post(':id/practice-again')
+  @HttpCode(201)
+  practiceAgain(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() body: unknown) {
+    const sessionId = this.sessionId(id);
+    return this.bus.request<SessionState>(
+      Commands.SessionPracticeAgain,
+      { caller, sessionId, body: body ?? {} },
+      this.commandContext.current(),
+      SESSION_CREATE_TIMEOUT_MS,
+    );
+  }
+
+  @Get(':id/evaluation')
+  evaluation(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    const sessionId = this.sessionId(id);
+    return this.bus.request<EvaluationView>(Commands.EvaluationGet, { caller, sessionId }, this.commandContext.current());
+  }
+
+  /** Requeues a failed or finished evaluation; 409 while one is queued or running. */
+  @Post(':id/evaluation')
+  @HttpCode(202)
+  requeueEvaluation(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    const sessionId = this.sessionId(id);
+    return this.bus.request<EvaluationView>(Commands.EvaluationRequeue, { caller, sessionId }, this.commandContext.current());
   }
 
   @Post(':id/stop')

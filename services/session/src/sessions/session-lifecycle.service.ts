@@ -106,14 +106,15 @@ export class SessionLifecycle implements OnApplicationBootstrap {
     return { session: sessionView(active, content.title), turns: [] };
   }
 
-  async state(caller: Caller, sessionId: unknown): Promise<SessionState> {
+  /** Everything a joining client or a replay needs: the session, every turn, and the scenario as practised. */
+  async state(caller: Caller, sessionId: unknown): Promise<SessionState & { scenario: ScenarioContent }> {
     const session = await this.owned(caller, sessionId);
     const [turns, version] = await Promise.all([
       this.prisma.turn.findMany({ where: { sessionId: session.id }, orderBy: { sequence: 'asc' } }),
       this.scenarioVersion(session),
     ]);
     const views = await Promise.all(turns.map(async (t) => turnView(t, await this.audioUrl(t.audioKey))));
-    return { session: sessionView(session, version.title), turns: views };
+    return { session: sessionView(session, version.title), turns: views, scenario: version };
   }
 
   async stop(caller: Caller, sessionId: unknown): Promise<SessionView> {

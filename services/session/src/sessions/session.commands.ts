@@ -3,6 +3,7 @@ import { Commands, Consumers, Events, type SessionCommands } from '@parley/contr
 import { Bus } from '@parley/bus';
 import { addLogFields } from '@parley/observability';
 import { caller } from '../catalog/catalog.commands';
+import { HistoryService } from '../history/history.service';
 import { TurnsService } from '../turns/turns.service';
 import { SessionLifecycle } from './session-lifecycle.service';
 
@@ -15,6 +16,7 @@ export class SessionMessaging implements OnApplicationBootstrap {
     private readonly bus: Bus,
     private readonly lifecycle: SessionLifecycle,
     private readonly turns: TurnsService,
+    private readonly history: HistoryService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -31,6 +33,12 @@ export class SessionMessaging implements OnApplicationBootstrap {
         });
       },
       [Commands.TurnGet]: (r) => this.turns.get(withSession(r as Req<'session.turn.get'>).sessionId, (r as Req<'session.turn.get'>).turnId),
+      [Commands.SessionList]: (r) => this.history.list(caller(r), (r as Req<'session.list'>).query),
+      [Commands.SessionDelete]: (r) => this.history.delete(caller(r), withSession(r as Req<'session.delete'>).sessionId),
+      [Commands.SessionPracticeAgain]: (r) => {
+        const request = withSession(r as Req<'session.practice_again'>);
+        return this.history.practiceAgain(caller(r), request.sessionId, request.body);
+      },
     });
     await this.bus.consume(Consumers.SessionStoresTranscripts, {
       [Events.TurnTranscribed]: (event) => this.turns.storeTranscript(withSession(event)),
