@@ -1,8 +1,16 @@
 import { Module } from '@nestjs/common';
 import { BusModule } from '@parley/bus';
+import { DbModule } from '@parley/db';
 import { ObservabilityModule } from '@parley/observability';
 import { QueueModule } from '@parley/queue';
-import type { AsrConfig } from './config';
+import { StorageModule, storageConfigFromEnv } from '@parley/storage';
+import { ASR_CONFIG, type AsrConfig } from './config';
+import { TranscribeTurnJob } from './transcription/transcribe-turn.job';
+import { transcriberProvider } from './transcription/transcriber.provider';
+import { TranscriptionMetrics } from './transcription/transcription.metrics';
+import { TranscriptionRepository } from './transcription/transcription.repository';
+import { TranscriptionService } from './transcription/transcription.service';
+import { TurnAcceptedConsumer } from './transcription/turn-accepted.consumer';
 
 export function asrModule(config: AsrConfig) {
   @Module({
@@ -16,6 +24,17 @@ export function asrModule(config: AsrConfig) {
         shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
       }),
       QueueModule.forRoot({ redisUrl: config.REDIS_URL, namespace: config.PARLEY_NAMESPACE, service: 'asr' }),
+      DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),
+      StorageModule.forRoot(storageConfigFromEnv(config)),
+    ],
+    providers: [
+      { provide: ASR_CONFIG, useValue: config },
+      transcriberProvider,
+      TranscriptionMetrics,
+      TranscriptionRepository,
+      TranscriptionService,
+      TranscribeTurnJob,
+      TurnAcceptedConsumer,
     ],
   })
   class AsrModule {}

@@ -1,0 +1,52 @@
+import { Module } from '@nestjs/common';
+import { BusModule } from '@parley/bus';
+import { DbModule } from '@parley/db';
+import { ObservabilityModule } from '@parley/observability';
+import { QueueModule } from '@parley/queue';
+import { StorageModule, storageConfigFromEnv } from '@parley/storage';
+import { AiTurnPublisher } from './ai-turn/ai-turn.publisher';
+import { SpeechService } from './ai-turn/speech.service';
+import { PIPELINE_CONFIG, type TurnPipelineConfig } from './config';
+import { ConversationRepository } from './conversation/conversation.repository';
+import { TurnPipelineWorker } from './jobs/turn-pipeline.worker';
+import { OpeningTurnService } from './opening/opening-turn.service';
+import { SessionCreatedConsumer } from './opening/session-created.consumer';
+import { PipelineMetrics } from './pipeline.metrics';
+import { providersProvider } from './providers/providers.provider';
+import { ObjectiveCheckService } from './reply/objective-check.service';
+import { ReplyTriggerConsumer } from './reply/reply-trigger.consumer';
+import { ReplyTurnService } from './reply/reply-turn.service';
+
+export function turnPipelineModule(config: TurnPipelineConfig) {
+  @Module({
+    imports: [
+      ObservabilityModule.forRoot({ service: 'turn-pipeline', logLevel: config.LOG_LEVEL }),
+      BusModule.forRoot({
+        url: config.NATS_URL,
+        namespace: config.PARLEY_NAMESPACE,
+        service: 'turn-pipeline',
+        requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+        shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+      }),
+      QueueModule.forRoot({ redisUrl: config.REDIS_URL, namespace: config.PARLEY_NAMESPACE, service: 'turn-pipeline' }),
+      DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),
+      StorageModule.forRoot(storageConfigFromEnv(config)),
+    ],
+    providers: [
+      { provide: PIPELINE_CONFIG, useValue: config },
+      providersProvider,
+      PipelineMetrics,
+      ConversationRepository,
+      SpeechService,
+      AiTurnPublisher,
+      ObjectiveCheckService,
+      OpeningTurnService,
+      ReplyTurnService,
+      TurnPipelineWorker,
+      SessionCreatedConsumer,
+      ReplyTriggerConsumer,
+    ],
+  })
+  class TurnPipelineModule {}
+  return TurnPipelineModule;
+}

@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ScenarioContentSchema, type ScenarioContent, type SessionStatus } from '@parley/contracts';
+import { PRISMA, type PrismaClient } from '@parley/db';
+import type { TurnLine } from './history';
+
+export interface SessionSnapshot {
+  id: string;
+  status: SessionStatus;
+  /** The scenario version the session practises. */
+  scenario: ScenarioContent;
+}
+
+export interface TurnRecord extends TurnLine {
+  audioKey: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TURN_FIELDS = { sequence: true, speaker: true, text: true, transcriptionStatus: true, audioKey: true } as const;
+
+/** Whether the session still takes turns (the session service owns the state machine; this only reads it). */
+export const isOpen = (status: SessionStatus): boolean => status === 'pending' || status === 'active';
+
+/** Read-only: sessions, turns and scenarios belong to the session service. */
+@Injectable()
+export class ConversationRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  /** The session with its scenario; null when it does not exist (any more). */
+  async session(sessionId: string): Promise<SessionSnapshot | null> {
+    if (!UUID.test(sessionId)) return null;
+    const row = await this.prisma.practiceSession.findUnique({
+      where: { id: sessionId },
+      select: { id: true, status: true, scenarioVersionRow: { select: { content: true } } },
+    });
+    if (!row) return null;
+    return { id: row.id, status: row.status, scenario: ScenarioContentSchema.parse(row.scenarioVersionRow.content) };
+  }
+
+  async turn(sessionId: string, sequence: number): Promise<TurnRecord | null> {
+    return this.prisma.turn.findUnique({
+      where: { sessionId_sequence: { sessionId, sequence } },
+      select: TURN_FIELDS,
+    });
+  }
+
+  /** Turns up to and including `through`, in order. */
+  async turns(sessionId: string, through: number): Promise<TurnRecord[]> {
+    return this.prisma.turn.findMany({
+      where: { sessionId, sequence: { lte: through } },
+      orderBy: { sequence: 'asc' },
+      select: TURN_FIELDS,
+    });
+  }
+}

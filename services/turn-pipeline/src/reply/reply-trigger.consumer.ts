@@ -1,0 +1,47 @@
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Bus } from '@parley/bus';
+import { Consumers, Events, Streams, type ConsumerSpec } from '@parley/contracts';
+import { addLogFields } from '@parley/observability';
+import { ReplyTurnService } from './reply-turn.service';
+
+/**
+ * Speech-to-speech replies start from the trainee's audio as soon as the turn is accepted.
+ * TODO(contracts): move to `Consumers` in @parley/contracts (asked the lead); the durable name must stay.
+ */
+export const PipelineRepliesToAudio = {
+  durable: 'pipeline-turns',
+  stream: Streams.Session,
+  events: [Events.TraineeTurnAccepted],
+} as const satisfies ConsumerSpec;
+
+/**
+ * NATS adapter: what makes the AI reply. Normally the trainee turn's transcript (`TurnTranscribed`, done or
+ * failed: a failed transcription still gets an answer); with a speech-to-speech model the accepted turn itself.
+ */
+@Injectable()
+export class ReplyTriggerConsumer implements OnApplicationBootstrap {
+  constructor(
+    private readonly bus: Bus,
+    private readonly replies: ReplyTurnService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.replies.fromAudio) {
+      await this.bus.consume(PipelineRepliesToAudio, {
+        [Events.TraineeTurnAccepted]: (turn) => {
+          addLogFields({ sessionId: turn.sessionId, turnId: turn.turnId });
+          return this.replies.enqueue(turn);
+        },
+      });
+      return;
+    }
+    await this.bus.consume(Consumers.PipelineRepliesToTurns, {
+      [Events.TurnTranscribed]: (transcript) => {
+        addLogFields({ sessionId: transcript.sessionId, turnId: transcript.turnId });
+        // The event does not carry the acceptance time; the transcript latency measured from it gives it back.
+        const acceptedAt = Date.now() - transcript.transcriptMs;
+        return this.replies.enqueue({ sessionId: transcript.sessionId, sequence: transcript.sequence, acceptedAt });
+      },
+    });
+  }
+}
