@@ -1,0 +1,6 @@
+export * from './errors';
+export * from './pcm';
+export * from './wav';
+export * from './mp3-frames';
+export * from './mp3';
+export * from './flite';

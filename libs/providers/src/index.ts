@@ -1,0 +1,13 @@
+export * from './errors';
+export * from './types';
+export { callProvider, isRetryable, DEFAULT_POLICY, type Attempt, type CallPolicy, type RetryEvent } from './call';
+export * from './script';
+export * from './flite-synthesizer';
+export * from './pocketsphinx-transcriber';
+export { openAiClient, type OpenAiEndpoint } from './openai/client';
+export * from './openai/openai-roleplayer';
+export * from './openai/openai-objective-checker';
+export * from './openai/openai-synthesizer';
+export * from './openai/openai-transcriber';
+export * from './openai/omni-responder';
+export * from './factory';

@@ -1,0 +1,78 @@
+import type OpenAI from 'openai';
+import { decodeMp3, encodeMp3, InvalidAudioError, probeMp3, resampleLinear } from '@parley/audio';
+import { callProvider, type CallPolicy } from '../call';
+import { BadResponseError } from '../errors';
+import type { SpeechSynthesizer, SynthesisResult } from '../types';
+
+export const OPENAI_VOICES = [
+  'alloy', 'ash', 'ballad', 'cedar', 'coral', 'echo', 'fable', 'marin', 'nova', 'onyx', 'sage', 'shimmer', 'verse',
+] as const;
+
+/** Every MP3 Parley sends is 16 kHz mono at this bitrate (about 4 KB per second). */
+const OUTPUT_RATE = 16_000;
+const OUTPUT_KBPS = 32;
+
+export interface OpenAiSynthesizerOptions {
+  client: OpenAI;
+  model: string;
+  policy: CallPolicy;
+  /** Used when a persona's voice is not one of `voices`. */
+  defaultVoice: string;
+  /** Voices the server knows; OpenAI's by default. */
+  voices?: readonly string[];
+}
+
+/**
+ * `/v1/audio/speech` as MP3. The body is read with the no-progress timer running, and audio that is not already
+ * 16 kHz mono (OpenAI sends 24 kHz) is decoded, mixed down, resampled and re-encoded, so clients always get the same
+ * format.
+ */
+export class OpenAiSynthesizer implements SpeechSynthesizer {
+  readonly name = 'openai';
+  private readonly voices: ReadonlySet<string>;
+
+  constructor(private readonly options: OpenAiSynthesizerOptions) {
+    this.voices = new Set([...(options.voices ?? OPENAI_VOICES), options.defaultVoice].map((v) => v.toLowerCase()));
+  }
+
+  async synthesize(text: string, voice?: string, options: { signal?: AbortSignal } = {}): Promise<SynthesisResult> {
+    const { client, model, policy } = this.options;
+    const requested = voice?.trim().toLowerCase();
+    const chosen = requested && this.voices.has(requested) ? requested : this.options.defaultVoice;
+    const started = performance.now();
+    return callProvider('speech_synthesis', policy, options.signal, async (attempt) => {
+      const response = await client.audio.speech.create(
+        { model, voice: chosen, input: text, response_format: 'mp3' },
+        { signal: attempt.signal },
+      );
+      if (!response.body) throw new BadResponseError('the speech response has no body');
+      const reader = response.body.getReader();
+      const chunks: Uint8Array[] = [];
+      let firstByteMs: number | undefined;
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        attempt.progress();
+        firstByteMs ??= performance.now() - started;
+        chunks.push(read.value);
+      }
+      attempt.signal.throwIfAborted();
+      const mp3 = await toMono16k(Buffer.concat(chunks));
+      return { ...mp3, firstByteMs: Math.round(firstByteMs ?? performance.now() - started), voice: chosen };
+    });
+  }
+}
+
+async function toMono16k(mp3: Buffer): Promise<{ mp3: Buffer; sampleRate: number; durationMs: number }> {
+  try {
+    const info = probeMp3(mp3, { allowStereo: true });
+    if (info.sampleRate === OUTPUT_RATE && info.channels === 1) {
+      return { mp3, sampleRate: OUTPUT_RATE, durationMs: info.durationMs };
+    }
+    const decoded = await decodeMp3(mp3);
+    const reencoded = encodeMp3(resampleLinear(decoded.pcm, decoded.sampleRate, OUTPUT_RATE), OUTPUT_RATE, OUTPUT_KBPS);
+    return { mp3: reencoded, sampleRate: OUTPUT_RATE, durationMs: probeMp3(reencoded).durationMs };
+  } catch (error) {
+    // Unusable audio from the provider is the provider's failure, not the caller's input: retry it.
+    if (error instanceof InvalidAudioError) throw new BadResponseError(`the speech is not usable MP3: ${error.message}`);
+    throw error;
+  }
+}
