@@ -3,3 +3,4 @@ export * from './platform';
 export * from './ports';
 export * from './http';
 export * from './tcp-proxy';
+export * from './fake-openai-server';

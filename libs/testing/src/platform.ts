@@ -46,7 +46,8 @@ interface RunningService {
  * Suites therefore never see each other's traffic, nor that of a local `npm start`.
  */
 export class TestPlatform {
-  private readonly running = new Map<ServiceName, RunningService>();
+  /** Keyed by `name` for the first instance and `name#n` for further replicas. */
+  private readonly running = new Map<string, RunningService>();
   private readonly ports = new Map<ServiceName, number>();
 
   private constructor(
@@ -106,13 +107,17 @@ export class TestPlatform {
     };
   }
 
-  /** Starts (or starts again) one service and waits until its `/ready` answers 200. */
-  async startService(name: ServiceName, extraEnv: Record<string, string> = {}): Promise<void> {
-    if (this.running.has(name)) throw new Error(`${name} is already running`);
-    const port = this.ports.get(name) ?? (await freePort());
-    this.ports.set(name, port);
+  /**
+   * Starts (or starts again) one service and waits until its `/ready` answers 200. `replica` > 1 starts a further
+   * process of the same service on its own port, as scaling out would.
+   */
+  async startService(name: ServiceName, extraEnv: Record<string, string> = {}, replica = 1): Promise<void> {
+    const key = replicaKey(name, replica);
+    if (this.running.has(key)) throw new Error(`${key} is already running`);
+    const port = replica === 1 ? (this.ports.get(name) ?? (await freePort())) : await freePort();
+    if (replica === 1) this.ports.set(name, port);
     mkdirSync(LOG_DIR, { recursive: true });
-    const logFile = join(LOG_DIR, `${this.namespace}-${name}.log`);
+    const logFile = join(LOG_DIR, `${this.namespace}-${key.replace('#', '-')}.log`);
     const log = createWriteStream(logFile, { flags: 'a' });
     const child = spawn(process.execPath, [join(ROOT, 'services', name, 'dist', 'main.js')], {
       env: { ...this.env(name), [`${name.toUpperCase().replace('-', '_')}_PORT`]: String(port), ...extraEnv },
@@ -121,21 +126,21 @@ export class TestPlatform {
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    this.running.set(name, { name, port, process: child, exited });
+    this.running.set(key, { name, port, process: child, exited });
     void exited.then(() => {
-      this.running.delete(name);
+      this.running.delete(key);
       log.end();
     });
-    await this.waitReady(name, exited, logFile);
+    await this.waitReady(key, `http://127.0.0.1:${port}`, exited, logFile);
   }
 
-  private async waitReady(name: ServiceName, exited: Promise<number | null>, logFile: string): Promise<void> {
+  private async waitReady(name: string, url: string, exited: Promise<number | null>, logFile: string): Promise<void> {
     const deadline = Date.now() + 45_000;
     let gone = false;
     void exited.then(() => (gone = true));
     while (Date.now() < deadline) {
       if (gone) throw new Error(`${name} exited during startup:\n${tail(logFile)}`);
-      const ready = await fetch(`${this.url(name)}/ready`).then((r) => r.status === 200, () => false);
+      const ready = await fetch(`${url}/ready`).then((r) => r.status === 200, () => false);
       if (ready) return;
       await sleep(100);
     }
@@ -143,8 +148,8 @@ export class TestPlatform {
   }
 
   /** Stops one service: SIGTERM lets it shut down gracefully, SIGKILL simulates a crash. */
-  async stopService(name: ServiceName, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    const service = this.running.get(name);
+  async stopService(name: ServiceName, signal: NodeJS.Signals = 'SIGTERM', replica = 1): Promise<void> {
+    const service = this.running.get(replicaKey(name, replica));
     if (!service) return;
     service.process.kill(signal);
     await service.exited;
@@ -157,7 +162,12 @@ export class TestPlatform {
 
   /** Stops every process and removes everything this platform created. */
   async stop(): Promise<void> {
-    await Promise.all([...this.running.keys()].map((name) => this.stopService(name)));
+    await Promise.all(
+      [...this.running.values()].map(async ({ process: child, exited }) => {
+        child.kill('SIGTERM');
+        await exited;
+      }),
+    );
     await this.s3.close().catch(() => undefined);
     await rm(this.s3Dir, { recursive: true, force: true });
     await cleanupNamespace(this.namespace);
@@ -218,6 +228,8 @@ export async function cleanupNamespace(namespace: string): Promise<void> {
     redis.disconnect();
   }
 }
+
+const replicaKey = (name: ServiceName, replica: number) => (replica === 1 ? name : `${name}#${replica}`);
 
 function tail(file: string, lines = 40): string {
   try {
