@@ -55,10 +55,10 @@ export async function synthesizeFlite(text: string, options: { voice?: string } 
   const voice = fliteVoice(options.voice);
   const wasi = new WasiMemFs(['flite', '-voice', voice, '-t', clean, 'speech.wav']);
   const instance = await WebAssembly.instantiate(await fliteModule(), wasi.imports());
-  const { exitCode, console } = wasi.start(instance);
-  const output = wasi.file('speech.wav');
-  if (exitCode !== 0 || !output) throw new Error(`Flite failed (exit code ${exitCode}): ${console.trim() || 'no output'}`);
-  const wav = decodeWav(output);
+  const { exitCode, console: printed } = wasi.start(instance);
+  const file = wasi.file('speech.wav');
+  if (exitCode !== 0 || !file) throw new Error(`Flite failed (exit code ${exitCode}): ${printed.trim() || 'no output'}`);
+  const wav = decodeWav(file);
   if (wav.sampleRate !== FLITE_SAMPLE_RATE || wav.channels !== 1) {
     throw new Error(`Flite voice ${voice} produced ${wav.channels} channel(s) at ${wav.sampleRate} Hz`);
   }

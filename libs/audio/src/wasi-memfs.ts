@@ -1,6 +1,6 @@
 /**
  * Just enough of WASI preview1, in JavaScript, to run a command-line program such as Flite: arguments, a clock,
- * standard output and error, and files created in one preopened directory that live in memory.
+ * standard output and error, and files written (not read) in one preopened directory that lives in memory.
  *
  * Why not node:wasi: under Node 20 its native bindings (V8 fast API calls) corrupted the heap when several
  * WebAssembly instances shared a process, seen as sporadic segmentation faults in Jest workers (about a third of
@@ -22,7 +22,6 @@ const FILETYPE_CHARACTER_DEVICE = 2;
 const FILETYPE_DIRECTORY = 3;
 const FILETYPE_REGULAR_FILE = 4;
 const OFLAGS_CREAT = 1;
-const OFLAGS_TRUNC = 8;
 const ALL_RIGHTS = 0xffff_ffff_ffff_ffffn;
 /** Standard output and error are kept for error messages, up to this many characters. */
 const MAX_CONSOLE = 4_000;
@@ -51,10 +50,6 @@ class MemoryFile {
     this.size = Math.max(this.size, end);
   }
 
-  read(at: number, length: number): Uint8Array {
-    return this.bytes.subarray(at, Math.min(this.size, at + length));
-  }
-
   contents(): Uint8Array {
     return this.bytes.slice(0, this.size);
   }
@@ -73,7 +68,7 @@ export interface WasiRun {
 
 export class WasiMemFs {
   /** Files created by the program, by path relative to the preopened directory. */
-  readonly files = new Map<string, MemoryFile>();
+  private readonly files = new Map<string, MemoryFile>();
   private readonly open = new Map<number, { file: MemoryFile; position: number }>();
   private nextFd = PREOPEN_FD + 1;
   private console = '';
@@ -102,6 +97,7 @@ export class WasiMemFs {
     }
   }
 
+  /** A file the program wrote, by its path relative to the preopened directory. */
   file(path: string): Uint8Array | undefined {
     return this.files.get(path)?.contents();
   }
@@ -115,17 +111,12 @@ export class WasiMemFs {
     return new Uint8Array((this.memory as WasmMemory).buffer, pointer, length);
   }
 
-  /** Reads (write) or fills (read) the buffers of an iovec array; returns the bytes moved. */
-  private eachIovec(iovs: number, count: number, use: (buffer: Uint8Array) => number): number {
-    let moved = 0;
-    for (let i = 0; i < count; i++) {
-      const view = this.view();
-      const buffer = this.bytes(view.getUint32(iovs + i * 8, true), view.getUint32(iovs + i * 8 + 4, true));
-      const done = use(buffer);
-      moved += done;
-      if (done < buffer.length) break;
-    }
-    return moved;
+  /** The buffers of an iovec array (pointer and length pairs). */
+  private iovecs(iovs: number, count: number): Uint8Array[] {
+    const view = this.view();
+    return Array.from({ length: count }, (_, i) =>
+      this.bytes(view.getUint32(iovs + i * 8, true), view.getUint32(iovs + i * 8 + 4, true)),
+    );
   }
 
   private writeStrings(strings: readonly string[], pointers: number, buffer: number): void {
@@ -189,13 +180,11 @@ export class WasiMemFs {
         fdOut: number,
       ) => {
         if (dirFd !== PREOPEN_FD) return Errno.Badf;
+        // Only new files: the programs run here read nothing but their arguments.
+        if (!(openFlags & OFLAGS_CREAT)) return Errno.Noent;
         const path = this.decoder.decode(this.bytes(pathPointer, pathLength).slice());
-        let file = this.files.get(path);
-        if (!file || openFlags & OFLAGS_TRUNC) {
-          if (!(openFlags & OFLAGS_CREAT)) return Errno.Noent;
-          file = new MemoryFile();
-          this.files.set(path, file);
-        }
+        const file = new MemoryFile();
+        this.files.set(path, file);
         const fd = this.nextFd++;
         this.open.set(fd, { file, position: 0 });
         this.view().setUint32(fdOut, fd, true);
@@ -204,29 +193,22 @@ export class WasiMemFs {
       fd_write: (fd: number, iovs: number, count: number, writtenOut: number) => {
         const handle = this.open.get(fd);
         if (!handle && fd !== 1 && fd !== 2) return Errno.Badf;
-        const written = this.eachIovec(iovs, count, (buffer) => {
+        let written = 0;
+        for (const buffer of this.iovecs(iovs, count)) {
           if (handle) {
             handle.file.write(handle.position, buffer);
             handle.position += buffer.length;
           } else {
             this.console = (this.console + this.decoder.decode(buffer)).slice(-MAX_CONSOLE);
           }
-          return buffer.length;
-        });
+          written += buffer.length;
+        }
         this.view().setUint32(writtenOut, written, true);
         return Errno.Success;
       },
-      fd_read: (fd: number, iovs: number, count: number, readOut: number) => {
-        const handle = this.open.get(fd);
-        if (!handle && fd !== 0) return Errno.Badf;
-        const read = this.eachIovec(iovs, count, (buffer) => {
-          if (!handle) return 0; // standard input is empty
-          const chunk = handle.file.read(handle.position, buffer.length);
-          buffer.set(chunk);
-          handle.position += chunk.length;
-          return chunk.length;
-        });
-        this.view().setUint32(readOut, read, true);
+      fd_read: (fd: number, _iovs: number, _count: number, readOut: number) => {
+        if (fd !== 0) return Errno.Badf;
+        this.view().setUint32(readOut, 0, true); // standard input is empty
         return Errno.Success;
       },
       fd_seek: (fd: number, offset: bigint, whence: number, positionOut: number) => {

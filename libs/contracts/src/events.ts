@@ -43,6 +43,8 @@ export const EventSchemas = {
     status: z.enum(['done', 'failed']),
     text: z.string(),
     transcriptMs: z.number().int().min(0),
+    /** When the session accepted the turn (ms since epoch): the reply's latency is measured from here. */
+    acceptedAt: z.number().int(),
     error: z.string().optional(),
   }),
   [Events.AiReplyReady]: z.object({

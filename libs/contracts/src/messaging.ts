@@ -90,6 +90,8 @@ export const Consumers = {
   AsrTranscribesTurns: { durable: 'asr-turns', stream: Streams.Session, events: [Events.TraineeTurnAccepted] },
   PipelineStartsSessions: { durable: 'pipeline-sessions', stream: Streams.Session, events: [Events.SessionCreated] },
   PipelineRepliesToTurns: { durable: 'pipeline-transcripts', stream: Streams.Asr, events: [Events.TurnTranscribed] },
+  /** Speech-to-speech models (LLM_AUDIO=true) answer the accepted audio itself, without waiting for ASR. */
+  PipelineRepliesToAudio: { durable: 'pipeline-turns', stream: Streams.Session, events: [Events.TraineeTurnAccepted] },
   EvaluatorScoresSessions: {
     durable: 'evaluator-sessions',
     stream: Streams.Session,

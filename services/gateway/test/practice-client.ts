@@ -67,7 +67,7 @@ export class PracticeClient {
 }
 
 export async function createSession(gateway: string, token: string, scenarioId: string) {
-  return api<SessionState>(gateway, 'POST', '/api/sessions', {
+  return api(gateway, 'POST', '/api/sessions', {
     token,
     body: { scenarioId, mode: 'turn', clientSessionStartedAt: new Date().toISOString() },
   });

@@ -97,6 +97,7 @@ export class TranscriptionService {
         status: result.status,
         text: result.status === 'done' ? result.text : '',
         transcriptMs,
+        acceptedAt: turn.acceptedAt,
         ...(result.status === 'failed' ? { error: result.error } : {}),
       },
       { messageId: `transcribed-${turn.turnId}` },

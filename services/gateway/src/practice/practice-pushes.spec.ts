@@ -49,7 +49,7 @@ describe('practice pushes', () => {
   });
 
   it('pushes transcripts and finished evaluations', () => {
-    pushes.transcribed({ sessionId, turnId: 't1', sequence: 1, status: 'done', text: 'hi there', transcriptMs: 120 });
+    pushes.transcribed({ sessionId, turnId: 't1', sequence: 1, status: 'done', text: 'hi there', transcriptMs: 120, acceptedAt: 1 });
     pushes.evaluationCompleted({ sessionId, userId: 'u', evaluationId: 'e1', status: 'succeeded' });
     expect(emitted).toEqual([
       {

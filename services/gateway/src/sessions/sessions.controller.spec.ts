@@ -80,7 +80,7 @@ describe('sessions REST routes', () => {
   it('gets and stops a session; a non-UUID id is 404 without a round trip', async () => {
     bus.request.mockResolvedValue({ id: sessionId, status: 'ended' });
     expect((await call('GET', `/sessions/${sessionId}`)).status).toBe(200);
-    expect(bus.request).toHaveBeenLastCalledWith(Commands.SessionGet, { caller, sessionId }, expect.anything());
+    expect(bus.request).toHaveBeenCalledWith(Commands.SessionGet, { caller, sessionId }, expect.anything());
     expect((await call('POST', `/sessions/${sessionId}/stop`)).status).toBe(200);
     expect(bus.request).toHaveBeenLastCalledWith(Commands.SessionStop, { caller, sessionId }, expect.anything());
     bus.request.mockClear();

@@ -1,18 +1,8 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { Bus } from '@parley/bus';
-import { Consumers, Events, Streams, type ConsumerSpec } from '@parley/contracts';
+import { Consumers, Events } from '@parley/contracts';
 import { addLogFields } from '@parley/observability';
 import { ReplyTurnService } from './reply-turn.service';
-
-/**
- * Speech-to-speech replies start from the trainee's audio as soon as the turn is accepted.
- * TODO(contracts): move to `Consumers` in @parley/contracts (asked the lead); the durable name must stay.
- */
-export const PipelineRepliesToAudio = {
-  durable: 'pipeline-turns',
-  stream: Streams.Session,
-  events: [Events.TraineeTurnAccepted],
-} as const satisfies ConsumerSpec;
 
 /**
  * NATS adapter: what makes the AI reply. Normally the trainee turn's transcript (`TurnTranscribed`, done or
@@ -27,7 +17,7 @@ export class ReplyTriggerConsumer implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.replies.fromAudio) {
-      await this.bus.consume(PipelineRepliesToAudio, {
+      await this.bus.consume(Consumers.PipelineRepliesToAudio, {
         [Events.TraineeTurnAccepted]: (turn) => {
           addLogFields({ sessionId: turn.sessionId, turnId: turn.turnId });
           return this.replies.enqueue(turn);
@@ -39,8 +29,7 @@ export class ReplyTriggerConsumer implements OnApplicationBootstrap {
       [Events.TurnTranscribed]: (transcript) => {
         addLogFields({ sessionId: transcript.sessionId, turnId: transcript.turnId });
         // The event does not carry the acceptance time; the transcript latency measured from it gives it back.
-        const acceptedAt = Date.now() - transcript.transcriptMs;
-        return this.replies.enqueue({ sessionId: transcript.sessionId, sequence: transcript.sequence, acceptedAt });
+        return this.replies.enqueue({ sessionId: transcript.sessionId, sequence: transcript.sequence, acceptedAt: transcript.acceptedAt });
       },
     });
   }
