@@ -33,7 +33,9 @@ describe('turn latency benchmark', () => {
 
     await Promise.all(
       Array.from({ length: SESSIONS }, async () => {
-        const sessionId = (await createSession(gateway, token, scenarioId)).body.session.id;
+        const created = await createSession(gateway, token, scenarioId);
+        if (created.status !== 201) throw new Error(`session not created: ${JSON.stringify(created.body)}`);
+        const sessionId = created.body.session.id;
         const client = await PracticeClient.connect(gateway, token);
         await client.join(sessionId);
         await client.next('ai_turn', (e) => e.turn.sequence === 0);
