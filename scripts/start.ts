@@ -9,7 +9,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const ROOT = resolve(__dirname, '..');
+// Compiled to scripts/dist/start.js.
+const ROOT = resolve(__dirname, '../..');
 const SERVICES = [
   { name: 'session', portVar: 'SESSION_PORT', port: 8081 },
   { name: 'turn-pipeline', portVar: 'TURN_PIPELINE_PORT', port: 8082 },
