@@ -1,5 +1,5 @@
-import { TestPlatform, api, devToken, sleep, startFakeOpenAi, type FakeOpenAi } from '@parley/testing';
-import { PracticeClient, createSession } from '../../gateway/test/practice-client';
+import { FAKE_JUDGE_REPLY, TestPlatform, api, devToken, sleep, startFakeOpenAi, type FakeOpenAi } from '@parley/testing';
+import { PracticeClient, createSession, spokenMp3 } from '../../gateway/test/practice-client';
 
 const SCENARIO = 'sales-discovery-call';
 
@@ -89,6 +89,56 @@ describe('roleplayer on an OpenAI-compatible model', () => {
       client.close();
       await platform.startService('turn-pipeline');
       await platform.stopService('turn-pipeline', 'SIGTERM', 2);
+    }
+  });
+});
+
+/** `LLM_AUDIO=true`: one omni call hears the trainee's audio and answers with text and speech (seed 000). */
+describe('speech-to-speech model', () => {
+  let fake: FakeOpenAi;
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+    platform = await TestPlatform.start({
+      services: ['gateway', 'session', 'turn-pipeline', 'asr'],
+      serviceEnv: {
+        'turn-pipeline': { LLM_BASE_URL: fake.url, LLM_API_KEY: 'k', LLM_MODEL: 'omni', LLM_AUDIO: 'true', LLM_TIMEOUT_MS: '3000' },
+      },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    await fake?.close();
+  });
+
+  it('answers a trainee turn from its audio, while the transcript still comes from ASR', async () => {
+    const gateway = platform.url('gateway');
+    const token = await devToken(gateway, 'trainee-omni');
+    // The same model also judges the objectives: it answers JSON when asked for JSON.
+    fake.setBehaviour('chat', { reply: (r) => (r.body.response_format ? FAKE_JUDGE_REPLY : 'I heard you loud and clear.') });
+    const created = await createSession(gateway, token, 'sales-discovery-call');
+    const client = await PracticeClient.connect(gateway, token);
+    try {
+      await client.join(created.body.session.id);
+      await client.next('ai_turn', (e) => e.turn.sequence === 0);
+      const ack = await client.emit('trainee_turn', {
+        sessionId: created.body.session.id,
+        sequence: 1,
+        startedAt: new Date(Date.now() - 3000).toISOString(),
+        endedAt: new Date().toISOString(),
+        audio: await spokenMp3('Tell me about your current process'),
+      });
+      expect(ack.ok).toBe(true);
+      const reply = await client.next('ai_turn', (e) => e.turn.sequence === 2);
+      expect(reply.turn.text).toBe('I heard you loud and clear.');
+      const transcript = await client.next('transcript', (e) => e.sequence === 1);
+      expect(transcript.text).toMatch(/process/);
+      const audioRequest = fake.requestsTo('chat').find((r) => JSON.stringify(r.body.messages).includes('input_audio'));
+      expect(audioRequest?.body.modalities).toEqual(expect.arrayContaining(['audio']));
+    } finally {
+      client.close();
     }
   });
 });
