@@ -28,6 +28,20 @@ class BusLifecycle implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class BusModule {
+  /** The usual wiring from a service's parsed environment (`NatsEnv` and `BaseEnv` of @parley/config). */
+  static forService(
+    service: string,
+    env: { NATS_URL: string; PARLEY_NAMESPACE: string; NATS_REQUEST_TIMEOUT_MS: number; SHUTDOWN_GRACE_MS: number },
+  ): DynamicModule {
+    return BusModule.forRoot({
+      url: env.NATS_URL,
+      namespace: env.PARLEY_NAMESPACE,
+      service,
+      requestTimeoutMs: env.NATS_REQUEST_TIMEOUT_MS,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    });
+  }
+
   static forRoot(options: BusModuleOptions): DynamicModule {
     return {
       module: BusModule,

@@ -16,13 +16,7 @@ export function asrModule(config: AsrConfig) {
   @Module({
     imports: [
       ObservabilityModule.forRoot({ service: 'asr', logLevel: config.LOG_LEVEL }),
-      BusModule.forRoot({
-        url: config.NATS_URL,
-        namespace: config.PARLEY_NAMESPACE,
-        service: 'asr',
-        requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
-        shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-      }),
+      BusModule.forService('asr', config),
       QueueModule.forRoot({ redisUrl: config.REDIS_URL, namespace: config.PARLEY_NAMESPACE, service: 'asr' }),
       DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),
       StorageModule.forRoot(storageConfigFromEnv(config)),

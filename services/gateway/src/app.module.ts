@@ -19,13 +19,7 @@ export function gatewayModule(config: GatewayConfig) {
   @Module({
     imports: [
       ObservabilityModule.forRoot({ service: 'gateway', logLevel: config.LOG_LEVEL }),
-      BusModule.forRoot({
-        url: config.NATS_URL,
-        namespace: config.PARLEY_NAMESPACE,
-        service: 'gateway',
-        requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
-        shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-      }),
+      BusModule.forService('gateway', config),
     ],
     controllers: [AuthController, CatalogController, SessionsController],
     providers: [

@@ -19,13 +19,7 @@ export function sessionModule(config: SessionConfig) {
   @Module({
     imports: [
       ObservabilityModule.forRoot({ service: 'session', logLevel: config.LOG_LEVEL }),
-      BusModule.forRoot({
-        url: config.NATS_URL,
-        namespace: config.PARLEY_NAMESPACE,
-        service: 'session',
-        requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
-        shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-      }),
+      BusModule.forService('session', config),
       QueueModule.forRoot({ redisUrl: config.REDIS_URL, namespace: config.PARLEY_NAMESPACE, service: 'session' }),
       DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),
       StorageModule.forRoot(storageConfigFromEnv(config)),

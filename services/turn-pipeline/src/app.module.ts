@@ -21,13 +21,7 @@ export function turnPipelineModule(config: TurnPipelineConfig) {
   @Module({
     imports: [
       ObservabilityModule.forRoot({ service: 'turn-pipeline', logLevel: config.LOG_LEVEL }),
-      BusModule.forRoot({
-        url: config.NATS_URL,
-        namespace: config.PARLEY_NAMESPACE,
-        service: 'turn-pipeline',
-        requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
-        shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-      }),
+      BusModule.forService('turn-pipeline', config),
       QueueModule.forRoot({ redisUrl: config.REDIS_URL, namespace: config.PARLEY_NAMESPACE, service: 'turn-pipeline' }),
       DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),
       StorageModule.forRoot(storageConfigFromEnv(config)),

@@ -4,7 +4,7 @@ import { withLogContext } from '@parley/observability';
 import { JobQueues } from '@parley/queue';
 import type { Worker } from 'bullmq';
 import { ASR_CONFIG, type AsrConfig } from '../config';
-import { attemptOf } from '../job-attempt';
+import { attemptOf } from '@parley/queue';
 import { TranscriptionService } from './transcription.service';
 
 /** Queue adapter: the transcription worker of this replica. */

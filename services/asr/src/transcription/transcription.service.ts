@@ -5,7 +5,7 @@ import { Events, Jobs, Queues, jobId, type EventPayload, type JobPayload } from 
 import { ProviderError, type Transcriber } from '@parley/providers';
 import { JobQueues } from '@parley/queue';
 import { ObjectStorage, isObjectNotFound } from '@parley/storage';
-import type { JobAttempt } from '../job-attempt';
+import type { JobAttempt } from '@parley/queue';
 import { TRANSCRIBER } from './transcriber.provider';
 import { TranscriptionMetrics } from './transcription.metrics';
 import { TranscriptionRepository } from './transcription.repository';

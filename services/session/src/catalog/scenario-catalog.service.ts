@@ -10,13 +10,12 @@ import {
   type Caller,
   type Page,
   type PromptTemplateView,
-  type ScenarioContent,
   type ScenarioDraft,
   type ScenarioView,
   type Skill,
 } from '@parley/contracts';
 import { Bus } from '@parley/bus';
-import { PRISMA, type Prisma, type PrismaClient } from '@parley/db';
+import { PRISMA, scenarioColumns, type Prisma, type PrismaClient } from '@parley/db';
 import { randomBytes } from 'node:crypto';
 
 type ScenarioWithVersion = Prisma.ScenarioGetPayload<{ include: { versions: true } }>;
@@ -85,7 +84,7 @@ export class ScenarioCatalogService {
         status: 'draft',
         currentVersion: 1,
         authorId: caller.userId,
-        ...searchColumns(draft),
+        ...scenarioColumns(draft),
         versions: { create: { version: 1, content: draft as Prisma.InputJsonValue } },
       },
       include: { versions: true },
@@ -103,7 +102,7 @@ export class ScenarioCatalogService {
         currentVersion: version,
         status: 'draft',
         // Trainees keep searching the published version until the new one is published.
-        ...(existing.publishedVersion === null ? searchColumns(draft) : {}),
+        ...(existing.publishedVersion === null ? scenarioColumns(draft) : {}),
         versions: { create: { version, content: draft as Prisma.InputJsonValue } },
       },
       include: { versions: true },
@@ -124,7 +123,7 @@ export class ScenarioCatalogService {
     const complete = parseOrThrow(ScenarioContentSchema, content, 'scenario');
     const row = await this.prisma.scenario.update({
       where: { id: existing.id },
-      data: { status: 'published', publishedVersion: existing.currentVersion, ...searchColumns(complete) },
+      data: { status: 'published', publishedVersion: existing.currentVersion, ...scenarioColumns(complete) },
       include: { versions: true },
     });
     await this.bus.publish(
@@ -175,22 +174,6 @@ function contentOf(row: ScenarioWithVersion, version: number): ScenarioDraft {
   const stored = row.versions.find((v) => v.version === version);
   if (!stored) throw new AppError('internal', `Scenario ${row.id} lacks version ${version}`);
   return stored.content as ScenarioDraft;
-}
-
-/** Columns the catalog filters and searches on, copied out of the version's content. */
-function searchColumns(content: ScenarioDraft | ScenarioContent) {
-  return {
-    title: content.title ?? '(untitled)',
-    summary: content.summary ?? '',
-    category: content.category ?? null,
-    difficulty: content.difficulty ?? null,
-    language: content.language ?? null,
-    tags: content.tags ?? [],
-    skillIds: content.skills ?? [],
-    objectivesText: (content.objectives ?? [])
-      .map((o) => [o.description, ...o.successCriteria].join(' '))
-      .join('\n'),
-  };
 }
 
 function slugify(text: string): string {

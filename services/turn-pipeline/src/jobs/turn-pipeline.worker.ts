@@ -6,7 +6,7 @@ import type { Worker } from 'bullmq';
 import { PIPELINE_CONFIG, type TurnPipelineConfig } from '../config';
 import { OpeningTurnService } from '../opening/opening-turn.service';
 import { ReplyTurnService } from '../reply/reply-turn.service';
-import { attemptOf } from './job-attempt';
+import { attemptOf } from '@parley/queue';
 
 /** Queue adapter: the turn-pipeline worker of this replica; each job is one call into its service. */
 @Injectable()
