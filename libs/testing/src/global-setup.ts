@@ -1,4 +1,5 @@
 import { assertTestDatabase, createPrismaClient, ensureDatabase, migrateDatabase, seedDatabase } from '../../db/src';
+import { startInfraContainers } from './containers';
 import { assertInfraReachable, databaseUrl, testInfra } from './infra';
 import { Client } from 'pg';
 
@@ -11,6 +12,15 @@ const STALE_AFTER_SEC = 3 * 3600;
  * database that every test platform clones. Refuses any database whose name does not say "test".
  */
 export default async function globalSetup(): Promise<void> {
+  // Order of preference (STACK.md): URLs from the environment, then containers, then the local servers.
+  const configured = ['TEST_DATABASE_URL', 'DATABASE_URL', 'REDIS_URL', 'NATS_URL'].some((name) => process.env[name]);
+  if (!configured) {
+    const containers = await startInfraContainers();
+    if (containers) {
+      Object.assign(process.env, containers.env);
+      (globalThis as { stopInfraContainers?: () => Promise<void> }).stopInfraContainers = containers.stop;
+    }
+  }
   const infra = testInfra();
   await assertInfraReachable(infra);
   const runId = `${Math.floor(Date.now() / 1000)}_${process.pid}`;

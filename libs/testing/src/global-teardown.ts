@@ -12,4 +12,5 @@ export default async function globalTeardown(): Promise<void> {
   } finally {
     await admin.end();
   }
+  await (globalThis as { stopInfraContainers?: () => Promise<void> }).stopInfraContainers?.();
 }

@@ -16,7 +16,9 @@ import {
 } from '@parley/contracts';
 import { Bus } from '@parley/bus';
 import { PRISMA, type PracticeSession, type PrismaClient } from '@parley/db';
+import { Metrics } from '@parley/observability';
 import { ObjectStorage } from '@parley/storage';
+import type { Counter } from 'prom-client';
 import { CapacityService } from '../capacity/capacity.service';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
 import { SessionTimers } from '../timers/session-timers.service';
@@ -40,7 +42,14 @@ export class SessionLifecycle implements OnApplicationBootstrap {
     private readonly capacity: CapacityService,
     private readonly timers: SessionTimers,
     private readonly storage: ObjectStorage,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.created = metrics.counter('sessions_created_total', 'Practice sessions created', ['mode']);
+    this.ended = metrics.counter('sessions_ended_total', 'Practice sessions ended, by termination reason', ['reason']);
+  }
+
+  private readonly created: Counter;
+  private readonly ended: Counter;
 
   /** A replica that died between "ending" and "ended" left sessions half-closed; finish them. */
   async onApplicationBootstrap(): Promise<void> {
@@ -103,6 +112,7 @@ export class SessionLifecycle implements OnApplicationBootstrap {
       await this.end(active.id, 'provider_error');
       throw new AppError('unavailable', 'The practice could not be started; try again shortly');
     }
+    this.created.inc({ mode: active.mode });
     return { session: sessionView(active, content.title), turns: [] };
   }
 
@@ -153,6 +163,7 @@ export class SessionLifecycle implements OnApplicationBootstrap {
       { sessionId: ended.id, userId: ended.userId, reason, status: ended.status, endedAt: ended.endedAt!.toISOString() },
       { messageId: `session-ended-${ended.id}` },
     );
+    this.ended.inc({ reason });
     this.logger.log({ sessionId: ended.id, reason }, 'session ended');
     return ended;
   }

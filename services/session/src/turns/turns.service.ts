@@ -13,7 +13,9 @@ import {
 } from '@parley/contracts';
 import { Bus } from '@parley/bus';
 import { PRISMA, type PracticeSession, type PrismaClient } from '@parley/db';
+import { Metrics } from '@parley/observability';
 import { ObjectStorage, audioKey } from '@parley/storage';
+import type { Histogram } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import { SessionLifecycle } from '../sessions/session-lifecycle.service';
 import { isOpen } from '../sessions/session-state-machine';
@@ -44,9 +46,28 @@ export class TurnsService {
     private readonly storage: ObjectStorage,
     private readonly lifecycle: SessionLifecycle,
     private readonly timers: SessionTimers,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.acceptSeconds = metrics.histogram('turn_accept_seconds', 'Trainee turn acceptance time (SPEC §4: under 0.5 s)', ['outcome'], [
+      0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2,
+    ]);
+  }
+
+  private readonly acceptSeconds: Histogram;
 
   async submit(caller: Caller, input: SubmitTurnInput): Promise<TurnAck> {
+    const stop = this.acceptSeconds.startTimer();
+    try {
+      const ack = await this.accept(caller, input);
+      stop({ outcome: 'accepted' });
+      return ack;
+    } catch (error) {
+      stop({ outcome: error instanceof AppError ? error.code : 'internal' });
+      throw error;
+    }
+  }
+
+  private async accept(caller: Caller, input: SubmitTurnInput): Promise<TurnAck> {
     const session = await this.lifecycle.owned(caller, input.sessionId);
     const audio = decodeBase64(input.audioBase64);
     if (audio && audio.length > MAX_TURN_AUDIO_BYTES) {
