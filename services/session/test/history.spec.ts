@@ -13,7 +13,7 @@ describe('history, replay and deletion', () => {
 
   beforeAll(async () => {
     platform = await TestPlatform.start({
-      services: ['gateway', 'session', 'turn-pipeline', 'evaluator'],
+      services: ['gateway', 'session', 'turn-pipeline'],
       env: { AUDIO_URL_TTL_SEC: '3' },
     });
     gateway = platform.url('gateway');
@@ -132,8 +132,7 @@ describe('history, replay and deletion', () => {
       ['DELETE', `/api/sessions/${id}`],
       ['POST', `/api/sessions/${id}/stop`],
       ['POST', `/api/sessions/${id}/practice-again`],
-      ['GET', `/api/sessions/${id}/evaluation`],
-      ['POST', `/api/sessions/${id}/evaluation`],
+      ['POST', `/api/sessions/${id}/turns`],
     ];
     for (const [method, path] of routes) {
       const response = await api(gateway, method, path, { token: other, body: method === 'POST' ? {} : undefined });
