@@ -3,22 +3,31 @@ import { BusModule } from '@parley/bus';
 import { DbModule } from '@parley/db';
 import { ObservabilityModule } from '@parley/observability';
 import { QueueModule } from '@parley/queue';
-import type { EvaluatorConfig } from './config';
+import { EVALUATOR_CONFIG, judgeEndpoint, type EvaluatorConfig } from './config';
+import { EvaluationMessaging } from './evaluations/evaluation.messaging';
+import { EvaluationService } from './evaluations/evaluation.service';
+import { HeuristicJudge } from './scoring/heuristic-judge';
+import { JUDGE } from './scoring/judgement';
+import { LlmJudge } from './scoring/llm-judge';
 
-/** The evaluation worker's shell: its dependencies and health endpoints. Scoring arrives with its own issue. */
 export function evaluatorModule(config: EvaluatorConfig) {
+  const endpoint = judgeEndpoint(config);
+  const judge = endpoint
+    ? new LlmJudge(endpoint, { attempts: config.EVAL_LLM_ATTEMPTS, timeoutMs: config.LLM_TIMEOUT_MS, retries: config.LLM_RETRIES })
+    : new HeuristicJudge();
+
   @Module({
     imports: [
       ObservabilityModule.forRoot({ service: 'evaluator', logLevel: config.LOG_LEVEL }),
-      BusModule.forRoot({
-        url: config.NATS_URL,
-        namespace: config.PARLEY_NAMESPACE,
-        service: 'evaluator',
-        requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
-        shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
-      }),
+      BusModule.forService('evaluator', config),
       QueueModule.forRoot({ redisUrl: config.REDIS_URL, namespace: config.PARLEY_NAMESPACE, service: 'evaluator' }),
       DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),
+    ],
+    providers: [
+      { provide: EVALUATOR_CONFIG, useValue: config },
+      { provide: JUDGE, useValue: judge },
+      EvaluationService,
+      EvaluationMessaging,
     ],
   })
   class EvaluatorModule {}

@@ -13,7 +13,7 @@ describe('history, replay and deletion', () => {
 
   beforeAll(async () => {
     platform = await TestPlatform.start({
-      services: ['gateway', 'session', 'turn-pipeline'],
+      services: ['gateway', 'session', 'turn-pipeline', 'evaluator'],
       env: { AUDIO_URL_TTL_SEC: '3' },
     });
     gateway = platform.url('gateway');
@@ -133,6 +133,8 @@ describe('history, replay and deletion', () => {
       ['POST', `/api/sessions/${id}/stop`],
       ['POST', `/api/sessions/${id}/practice-again`],
       ['POST', `/api/sessions/${id}/turns`],
+      ['GET', `/api/sessions/${id}/evaluation`],
+      ['POST', `/api/sessions/${id}/evaluation`],
     ];
     for (const [method, path] of routes) {
       const response = await api(gateway, method, path, { token: other, body: method === 'POST' ? {} : undefined });

@@ -1,0 +1,253 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  AppError,
+  Events,
+  Jobs,
+  Queues,
+  jobId,
+  type Caller,
+  type EvaluationView,
+  type EventPayload,
+  type RubricJudgement,
+  type ScenarioContent,
+  type SkillRating,
+  type SpeechAnalytics,
+} from '@parley/contracts';
+import { Bus } from '@parley/bus';
+import { PRISMA, type Evaluation, type PrismaClient } from '@parley/db';
+import { Metrics } from '@parley/observability';
+import { JobQueues, type JobAttempt } from '@parley/queue';
+import type { Counter, Histogram } from 'prom-client';
+import { speechAnalytics } from '../analytics/speech-analytics';
+import { EVALUATOR_CONFIG, type EvaluatorConfig } from '../config';
+import { InvalidJudgementError } from '../scoring/llm-judge';
+import { JUDGE, type Judge } from '../scoring/judgement';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TRANSCRIPT_POLL_MS = 250;
+
+/** The first evaluation of a session; requeues get their own ids because finished ids stay stored for dedupe. */
+const firstJobId = (sessionId: string) => jobId('evaluate', sessionId);
+
+/**
+ * Exactly one evaluation per session (SPEC §5): queued when the session ends, scored by a BullMQ job that waits
+ * (boundedly) for pending transcripts, computes the speech analytics and asks the judge, then publishes the result.
+ * Every write is conditional on the evaluation still existing, so a deleted session gets nothing written back.
+ */
+@Injectable()
+export class EvaluationService {
+  private readonly logger = new Logger(EvaluationService.name);
+  private readonly doneSeconds: Histogram;
+  private readonly outcomes: Counter;
+
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(EVALUATOR_CONFIG) private readonly config: EvaluatorConfig,
+    @Inject(JUDGE) private readonly judge: Judge,
+    private readonly bus: Bus,
+    private readonly queues: JobQueues,
+    metrics: Metrics,
+  ) {
+    this.doneSeconds = metrics.histogram('evaluation_done_seconds', 'Session end → evaluation finished', ['status'], [1, 2, 5, 10, 20, 30, 60, 120]);
+    this.outcomes = metrics.counter('evaluations_total', 'Evaluations finished, by status', ['status', 'judge']);
+  }
+
+  /** SessionEnded: creates the evaluation once and queues its job; redeliveries find both already there. */
+  async sessionEnded(event: EventPayload<typeof Events.SessionEnded>): Promise<void> {
+    const session = await this.prisma.practiceSession.findUnique({ where: { id: event.sessionId }, select: { id: true } });
+    if (!session) return;
+    await this.prisma.evaluation.upsert({
+      where: { sessionId: event.sessionId },
+      create: { sessionId: event.sessionId, userId: event.userId, status: 'queued' },
+      update: {},
+    });
+    await this.enqueue(event.sessionId, firstJobId(event.sessionId));
+  }
+
+  /** SessionDeleted: a job still waiting is removed; a running one finds nothing to write. */
+  async sessionDeleted(event: EventPayload<typeof Events.SessionDeleted>): Promise<void> {
+    await this.queues.remove(Queues.Evaluation, firstJobId(event.sessionId));
+  }
+
+  async run(sessionId: string, attempt: JobAttempt): Promise<void> {
+    const evaluation = await this.prisma.evaluation.findUnique({ where: { sessionId } });
+    if (!evaluation || evaluation.status === 'succeeded' || evaluation.status === 'failed') return;
+    await this.prisma.evaluation.updateMany({
+      where: { sessionId },
+      data: { status: 'running', attempts: { increment: 1 }, startedAt: new Date() },
+    });
+    try {
+      const judgement = await this.score(sessionId);
+      if (!judgement) return; // deleted meanwhile
+      await this.finish(evaluation, { status: 'succeeded', ...judgement });
+    } catch (error) {
+      const invalid = error instanceof InvalidJudgementError;
+      if (!invalid && !attempt.last) throw error; // infrastructure: BullMQ retries with backoff
+      this.logger.warn({ sessionId, err: (error as Error).message }, 'evaluation failed');
+      await this.finish(evaluation, { status: 'failed', failureReason: (error as Error).message.slice(0, 500) });
+    }
+  }
+
+  private async score(sessionId: string) {
+    const missingTurns = await this.waitForTranscripts(sessionId);
+    const session = await this.prisma.practiceSession.findUnique({
+      where: { id: sessionId },
+      include: { turns: { orderBy: { sequence: 'asc' } }, scenarioVersionRow: true },
+    });
+    if (!session) return null;
+    const scenario = session.scenarioVersionRow.content as unknown as ScenarioContent;
+    const skills = await this.prisma.skill.findMany({ where: { id: { in: scenario.skills } } });
+    const analytics = speechAnalytics(session.turns);
+    const judgement: RubricJudgement = await this.judge.judge({
+      scenario,
+      skills: skills.map((s) => ({ id: s.id, name: s.name, description: s.description, rubric: s.rubric as Record<string, string> })),
+      transcript: session.turns.filter((t) => t.text).map((t) => ({ speaker: t.speaker, text: t.text! })),
+      analytics,
+      terminationReason: session.terminationReason,
+    });
+    const names = new Map(skills.map((s) => [s.id, s.name]));
+    const ratings: SkillRating[] = judgement.ratings.map((r) => ({ ...r, skillName: names.get(r.skillId) ?? r.skillId }));
+    return {
+      ratings,
+      summary: judgement.summary,
+      strengths: judgement.strengths,
+      improvements: judgement.improvements,
+      objectivesAchieved: judgement.objectivesAchieved,
+      objectivesMissed: judgement.objectivesMissed,
+      analytics,
+      missingTurns,
+      model: this.judge.model,
+      heuristic: this.judge.heuristic,
+      rubricVersion: Math.max(1, ...skills.map((s) => s.rubricVersion)),
+      endedAt: session.endedAt,
+    };
+  }
+
+  /** Waits until no trainee turn is still being transcribed, or the wait runs out; returns those still missing. */
+  private async waitForTranscripts(sessionId: string): Promise<number[]> {
+    const deadline = Date.now() + this.config.EVAL_TRANSCRIPT_WAIT_MS;
+    for (;;) {
+      const pending = await this.prisma.turn.findMany({
+        where: { sessionId, speaker: 'trainee', transcriptionStatus: 'pending' },
+        select: { sequence: true },
+      });
+      if (pending.length === 0) return [];
+      if (Date.now() >= deadline) return pending.map((t) => t.sequence);
+      await new Promise((done) => setTimeout(done, TRANSCRIPT_POLL_MS));
+    }
+  }
+
+  private async finish(
+    evaluation: Evaluation,
+    result:
+      | ({ status: 'succeeded' } & NonNullable<Awaited<ReturnType<EvaluationService['score']>>>)
+      | { status: 'failed'; failureReason: string },
+  ): Promise<void> {
+    const finishedAt = new Date();
+    const data =
+      result.status === 'succeeded'
+        ? {
+            status: result.status,
+            ratings: result.ratings as object[],
+            summary: result.summary,
+            strengths: result.strengths,
+            improvements: result.improvements,
+            objectivesAchieved: result.objectivesAchieved,
+            objectivesMissed: result.objectivesMissed,
+            analytics: result.analytics as object,
+            missingTurns: result.missingTurns,
+            model: result.model,
+            heuristic: result.heuristic,
+            rubricVersion: result.rubricVersion,
+            failureReason: null,
+            finishedAt,
+          }
+        : { status: result.status, failureReason: result.failureReason, finishedAt };
+    const written = await this.prisma.evaluation.updateMany({ where: { sessionId: evaluation.sessionId }, data });
+    if (written.count === 0) return;
+    const current = await this.prisma.evaluation.findUniqueOrThrow({ where: { sessionId: evaluation.sessionId } });
+    const session = await this.prisma.practiceSession.findUnique({ where: { id: evaluation.sessionId }, select: { endedAt: true } });
+    if (session?.endedAt) this.doneSeconds.observe({ status: result.status }, (finishedAt.getTime() - session.endedAt.getTime()) / 1000);
+    this.outcomes.inc({ status: result.status, judge: this.judge.heuristic ? 'heuristic' : 'llm' });
+    await this.bus.publish(
+      Events.EvaluationCompleted,
+      { sessionId: current.sessionId, userId: current.userId, evaluationId: current.id, status: result.status },
+      { messageId: `evaluation-completed-${current.id}-${current.attempts}` },
+    );
+  }
+
+  async get(caller: Caller, sessionId: unknown): Promise<EvaluationView> {
+    return view(await this.owned(caller, sessionId));
+  }
+
+  /** Requeues a finished or failed evaluation; refused while one is queued or running. */
+  async requeue(caller: Caller, sessionId: unknown): Promise<EvaluationView> {
+    const evaluation = await this.owned(caller, sessionId);
+    const reset = await this.prisma.evaluation.updateMany({
+      where: { sessionId: evaluation.sessionId, status: { in: ['succeeded', 'failed'] } },
+      data: {
+        status: 'queued',
+        queuedAt: new Date(),
+        startedAt: null,
+        finishedAt: null,
+        failureReason: null,
+        ratings: [],
+        summary: null,
+        strengths: [],
+        improvements: [],
+        objectivesAchieved: [],
+        objectivesMissed: [],
+        missingTurns: [],
+      },
+    });
+    if (reset.count === 0) throw new AppError('evaluation_running', 'An evaluation of this session is already queued or running');
+    const queued = await this.prisma.evaluation.findUniqueOrThrow({ where: { sessionId: evaluation.sessionId } });
+    await this.enqueue(queued.sessionId, jobId('evaluate', queued.sessionId, queued.queuedAt.getTime()));
+    return view(queued);
+  }
+
+  private async enqueue(sessionId: string, id: string): Promise<void> {
+    await this.queues.add(Queues.Evaluation, Jobs.EvaluateSession, { sessionId }, {
+      jobId: id,
+      attempts: this.config.EVAL_JOB_ATTEMPTS,
+      backoffMs: 2_000,
+    });
+  }
+
+  /** The caller's evaluation; another user's is indistinguishable from none (SPEC §10). */
+  private async owned(caller: Caller, sessionId: unknown): Promise<Evaluation> {
+    if (typeof sessionId !== 'string' || !UUID.test(sessionId)) throw new AppError('not_found', 'No such evaluation');
+    const evaluation = await this.prisma.evaluation.findUnique({ where: { sessionId } });
+    if (!evaluation || evaluation.userId !== caller.userId) throw new AppError('not_found', 'No such evaluation');
+    return evaluation;
+  }
+}
+
+function view(row: Evaluation): EvaluationView {
+  const ratings = (row.ratings as SkillRating[] | null) ?? [];
+  return {
+    id: row.id,
+    sessionId: row.sessionId,
+    status: row.status,
+    attempts: row.attempts,
+    ratings,
+    overallScore:
+      row.status === 'succeeded' && ratings.length
+        ? Math.round((ratings.reduce((sum, r) => sum + r.rating, 0) / ratings.length) * 10) / 10
+        : null,
+    summary: row.summary,
+    strengths: row.strengths,
+    improvements: row.improvements,
+    objectivesAchieved: row.objectivesAchieved,
+    objectivesMissed: row.objectivesMissed,
+    analytics: (row.analytics as SpeechAnalytics | null) ?? null,
+    missingTurns: row.missingTurns,
+    model: row.model,
+    rubricVersion: row.rubricVersion,
+    heuristic: row.heuristic,
+    failureReason: row.failureReason,
+    queuedAt: row.queuedAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
