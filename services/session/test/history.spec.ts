@@ -52,7 +52,9 @@ describe('history, replay and deletion', () => {
     const oldest = await history('sort=startedAtAsc');
     expect(oldest.body.items[0].id).toBe(created[0]!.id);
     const item = first.body.items[1];
-    expect(item).toMatchObject({ mode: 'turn', status: 'ended', terminationReason: 'manual_stop', evaluationStatus: null });
+    expect(item).toMatchObject({ mode: 'turn', status: 'ended', terminationReason: 'manual_stop' });
+    // Every ended session is evaluated; the offline evaluator may still be on it.
+    expect(item.evaluationStatus).toMatch(/queued|running|succeeded/);
     expect(item.scenarioTitle).toBeTruthy();
     expect(item.durationMs).toBeGreaterThanOrEqual(0);
   });
