@@ -1,3 +1,4 @@
+import { AppError } from './errors';
 import { z } from 'zod';
 
 export const Role = z.enum(['trainee', 'author']);
@@ -18,3 +19,15 @@ export const DevTokenRequestSchema = z.object({
     .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
   roles: z.array(Role).min(1).default(['trainee']),
 });
+
+/**
+ * The caller a command carries. The gateway authenticated it; a command without one is refused rather than
+ * served unscoped.
+ */
+export function callerOf(request: unknown): Caller {
+  const value = (request as { caller?: Caller } | null | undefined)?.caller;
+  if (!value || typeof value.userId !== 'string' || !Array.isArray(value.roles)) {
+    throw new AppError('unauthorized', 'Command without an authenticated caller');
+  }
+  return value;
+}

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppError, Commands, Consumers, Events, Jobs, Queues, type Caller, type EvaluationCommands } from '@parley/contracts';
+import { Commands, Consumers, Events, Jobs, Queues, callerOf as caller, type EvaluationCommands } from '@parley/contracts';
 import { Bus } from '@parley/bus';
 import { withLogContext } from '@parley/observability';
 import { JobQueues, attemptOf } from '@parley/queue';
@@ -37,13 +37,4 @@ export class EvaluationMessaging implements OnApplicationBootstrap {
       },
     );
   }
-}
-
-/** The gateway authenticated the caller; a command without one is refused. */
-function caller(request: unknown): Caller {
-  const value = (request as { caller?: Caller } | undefined)?.caller;
-  if (!value || typeof value.userId !== 'string' || !Array.isArray(value.roles)) {
-    throw new AppError('unauthorized', 'Command without an authenticated caller');
-  }
-  return value;
 }

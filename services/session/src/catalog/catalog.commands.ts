@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppError, Commands, type Caller } from '@parley/contracts';
+import { Commands, callerOf as caller, type Caller } from '@parley/contracts';
 import { Bus } from '@parley/bus';
 import { ScenarioCatalogService } from './scenario-catalog.service';
 
@@ -30,13 +30,4 @@ export class CatalogCommands implements OnApplicationBootstrap {
       [Commands.TemplateList]: (r) => c.templates(caller(r)),
     });
   }
-}
-
-/** The gateway authenticated the caller; a request without one is a programming error, not user input. */
-export function caller(request: unknown): Caller {
-  const value = (request as CatalogRequest | undefined)?.caller;
-  if (!value || typeof value.userId !== 'string' || !Array.isArray(value.roles)) {
-    throw new AppError('unauthorized', 'Command without an authenticated caller');
-  }
-  return value;
 }

@@ -1,8 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { Commands, Consumers, Events, type SessionCommands } from '@parley/contracts';
+import { Commands, Consumers, Events, callerOf as caller, type SessionCommands } from '@parley/contracts';
 import { Bus } from '@parley/bus';
 import { addLogFields } from '@parley/observability';
-import { caller } from '../catalog/catalog.commands';
 import { HistoryService } from '../history/history.service';
 import { TurnsService } from '../turns/turns.service';
 import { SessionLifecycle } from './session-lifecycle.service';
