@@ -1,25 +1,66 @@
 import { useEffect, useState } from 'react';
+import { ApiError, session, setUnauthorizedHandler, signIn } from './api/client';
+import { Catalog } from './Catalog';
+import { History, Replay } from './History';
+import { Practice } from './Practice';
+import { navigate, useRoute } from './router';
+import { ScenarioDetail } from './ScenarioDetail';
+import './styles.css';
 
-type Health = 'checking' | 'up' | 'down';
-
-/** Placeholder until the trainee client lands: shows that the platform behind it answers. */
 export function App() {
-  const [health, setHealth] = useState<Health>('checking');
+  const [user, setUser] = useState(session.user());
+  const route = useRoute();
+  useEffect(() => setUnauthorizedHandler(() => (session.clear(), setUser(null))), []);
 
-  useEffect(() => {
-    fetch('/ready')
-      .then((r) => setHealth(r.ok ? 'up' : 'down'))
-      .catch(() => setHealth('down'));
-  }, []);
-
+  if (!user) return <SignIn onSignedIn={setUser} />;
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 640, margin: '4rem auto', padding: '0 1rem' }}>
+    <>
+      <header className="top">
+        <a href="#/catalog" className="brand">Parley</a>
+        <nav aria-label="Main">
+          <a href="#/catalog">Scenarios</a>
+          <a href="#/history">History</a>
+        </nav>
+        <span className="user">
+          {user}
+          <button onClick={() => (session.clear(), setUser(null), navigate('/catalog'))}>Sign out</button>
+        </span>
+      </header>
+      <main>
+        {route.name === 'catalog' && <Catalog />}
+        {route.name === 'scenario' && <ScenarioDetail id={route.id} />}
+        {route.name === 'practice' && <Practice key={route.sessionId} sessionId={route.sessionId} />}
+        {route.name === 'history' && <History />}
+        {route.name === 'replay' && <Replay sessionId={route.sessionId} />}
+      </main>
+    </>
+  );
+}
+
+function SignIn({ onSignedIn }: { onSignedIn: (user: string) => void }) {
+  const [name, setName] = useState('');
+  const [error, setError] = useState('');
+  async function submit(event: React.FormEvent) {
+    event.preventDefault();
+    try {
+      await signIn(name.trim());
+      onSignedIn(name.trim());
+    } catch (e) {
+      setError((e as ApiError).message);
+    }
+  }
+  return (
+    <main className="signin">
       <h1>Parley</h1>
-      <p>Voice conversation practice: pick a scenario, talk with an AI roleplayer, get scored feedback.</p>
-      <p>
-        Platform status: <strong>{health}</strong>
-      </p>
-      <p>The trainee client is being built. The REST API is served under <code>/api</code>.</p>
+      <p>Practise real conversations by voice with an AI roleplayer, and get scored feedback.</p>
+      <form onSubmit={submit}>
+        <label>
+          Your name
+          <input value={name} onChange={(e) => setName(e.target.value)} required pattern="[A-Za-z0-9._@\-]+" autoFocus />
+        </label>
+        <button className="primary" type="submit">Sign in</button>
+        {error && <p role="alert" className="error">{error}</p>}
+      </form>
     </main>
   );
 }

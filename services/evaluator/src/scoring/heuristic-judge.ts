@@ -45,7 +45,7 @@ export class HeuristicJudge implements Judge {
     (balance >= 4 ? strengths : improvements).push(
       balance >= 4 ? 'You kept a good balance between speaking and listening.' : 'Balance speaking and listening more evenly.',
     );
-    if (missed.length) improvements.push(`Work towards: ${missed.map((o) => o.description).join('; ')}.`);
+    if (missed.length) improvements.push(`Work towards: ${missed.map((o) => o.description.replace(/[.!]+$/, '')).join('; ')}.`);
     return {
       ratings,
       summary: `Offline heuristic evaluation (no language model configured): ${achieved.length} of ${scenario.objectives.length} objectives met over ${a.traineeTurns} trainee turns.`,

@@ -1,0 +1,125 @@
+import type { HistoryItem, Page, SessionDetail, SessionState } from '@parley/contracts';
+import { useEffect, useState } from 'react';
+import { ApiError, request } from './api/client';
+import { EvaluationPanel } from './Evaluation';
+import { navigate, resetSteps, stepsTaken } from './router';
+import { formatDate, formatDuration } from './ui/labels';
+
+export function History() {
+  const [search, setSearch] = useState('');
+  const [status, setStatus] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [sort, setSort] = useState('startedAtDesc');
+  const [page, setPage] = useState(1);
+  const [result, setResult] = useState<Page<HistoryItem> | null>(null);
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    const query = new URLSearchParams({ page: String(page), sort, historyStepCount: String(stepsTaken()) });
+    if (search) query.set('search', search);
+    if (status) query.set('status', status);
+    if (from) query.set('from', new Date(from).toISOString());
+    if (to) query.set('to', new Date(`${to}T23:59:59`).toISOString());
+    const timer = setTimeout(() => {
+      request<Page<HistoryItem>>('GET', `/api/sessions?${query}`).then((r) => (setResult(r), setError(''), resetSteps()), (e: ApiError) => setError(e.message));
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [search, status, from, to, sort, page]);
+
+  const pages = result ? Math.max(1, Math.ceil(result.total / result.pageSize)) : 1;
+  return (
+    <section aria-labelledby="history-title">
+      <h1 id="history-title">Your practice history</h1>
+      <div className="filters">
+        <label>Search<input type="search" value={search} onChange={(e) => (setSearch(e.target.value), setPage(1))} placeholder="Scenario or objective" /></label>
+        <label>
+          Status
+          <select value={status} onChange={(e) => (setStatus(e.target.value), setPage(1))}>
+            <option value="">All</option>
+            <option value="active">Active</option>
+            <option value="ended">Ended</option>
+            <option value="failed">Failed</option>
+          </select>
+        </label>
+        <label>From<input type="date" value={from} onChange={(e) => (setFrom(e.target.value), setPage(1))} /></label>
+        <label>To<input type="date" value={to} onChange={(e) => (setTo(e.target.value), setPage(1))} /></label>
+        <label>
+          Sort
+          <select value={sort} onChange={(e) => setSort(e.target.value)}>
+            <option value="startedAtDesc">Newest first</option>
+            <option value="startedAtAsc">Oldest first</option>
+          </select>
+        </label>
+      </div>
+      {error && <p role="alert" className="error">{error}</p>}
+      {result && result.items.length === 0 && <p className="empty">No sessions yet. Pick a scenario to start practising.</p>}
+      <table className="history">
+        <thead><tr><th>Scenario</th><th>Started</th><th>Duration</th><th>Turns</th><th>Result</th><th>Score</th></tr></thead>
+        <tbody>
+          {result?.items.map((s) => (
+            <tr key={s.id}>
+              <td><a href={`#/history/${s.id}`}>{s.scenarioTitle}</a></td>
+              <td>{formatDate(s.startedAt)}</td>
+              <td>{formatDuration(s.durationMs)}</td>
+              <td>{s.turnCount}</td>
+              <td>{s.terminationReason?.replace(/_/g, ' ') ?? s.status}</td>
+              <td>{s.overallScore ?? (s.evaluationStatus ?? '—')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {pages > 1 && (
+        <nav className="pager" aria-label="Pages">
+          <button disabled={page <= 1} onClick={() => setPage(page - 1)}>Previous</button>
+          <span>Page {page} of {pages}</span>
+          <button disabled={page >= pages} onClick={() => setPage(page + 1)}>Next</button>
+        </nav>
+      )}
+    </section>
+  );
+}
+
+/** Replay of one session: transcript with audio, evaluation, delete and practise again. */
+export function Replay({ sessionId }: { sessionId: string }) {
+  const [detail, setDetail] = useState<SessionDetail | null>(null);
+  const [error, setError] = useState('');
+  const load = () => request<SessionDetail>('GET', `/api/sessions/${sessionId}`).then(setDetail, (e: ApiError) => setError(e.message));
+  useEffect(() => void load(), [sessionId]);
+
+  async function remove() {
+    if (!window.confirm('Delete this session, its recordings and its evaluation? This cannot be undone.')) return;
+    await request('DELETE', `/api/sessions/${sessionId}`);
+    navigate('/history');
+  }
+  async function again() {
+    const next = await request<SessionState>('POST', `/api/sessions/${sessionId}/practice-again`, { clientSessionStartedAt: new Date().toISOString() });
+    navigate(`/practice/${next.session.id}`);
+  }
+
+  if (error) return <p role="alert" className="error">{error}</p>;
+  if (!detail) return <p aria-busy="true">Loading…</p>;
+  return (
+    <article aria-labelledby="replay-title">
+      <h1 id="replay-title">{detail.session.scenarioTitle}</h1>
+      <p className="meta">
+        {formatDate(detail.session.startedAt)} · {detail.session.terminationReason?.replace(/_/g, ' ') ?? detail.session.status}
+      </p>
+      <div className="controls">
+        <button onClick={again}>Practise again</button>
+        <button className="danger" onClick={remove}>Delete</button>
+      </div>
+      <ol className="conversation" aria-label="Transcript">
+        {detail.turns.map((t) => (
+          <li key={t.id} className={`bubble ${t.speaker}`}>
+            <span className="who">{t.speaker === 'ai' ? 'AI' : 'You'}</span>
+            <p>{t.text ?? '(no transcript)'}</p>
+            {/* An expired URL fails to load: fetch the detail again for fresh ones. */}
+            {t.audioUrl && <audio controls src={t.audioUrl} onError={() => void load()} aria-label={`Audio of turn ${t.sequence}`} />}
+          </li>
+        ))}
+      </ol>
+      <EvaluationPanel sessionId={sessionId} />
+    </article>
+  );
+}
