@@ -1,4 +1,4 @@
-import { TestPlatform } from '@parley/testing';
+import { TestPlatform, startFakeOpenAi, type FakeOpenAi } from '@parley/testing';
 import type { Page } from 'playwright-core';
 import { launchBrowser, screenshot, speechWav } from './browser';
 
@@ -85,6 +85,26 @@ describe('trainee in the browser', () => {
     }
   });
 
+  it('stops a recording by itself before it outgrows the 128 KB turn limit, and the turn is accepted', async () => {
+    const wav = await speechWav('I would like to talk about the charge on my card for a while');
+    const { browser, context } = await launchBrowser({ microphoneWav: wav });
+    try {
+      const page = await context.newPage();
+      await signIn(page, 'browser-long-talker');
+      await page.getByRole('button', { name: /charged twice/i }).first().click();
+      await page.getByRole('button', { name: 'Start practice' }).click();
+      await page.getByTestId('turn-0').waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: 'Tap to record' }).click();
+      await page.getByLabel('Recording size').getByText(/^1[0-9]{2} KB/).waitFor({ timeout: 60_000 });
+      await screenshot(page, '09-recording-near-limit');
+      // The recorder stops on its own and sends; the server accepts it (no 413).
+      await page.getByTestId('turn-1').waitFor({ timeout: 60_000 });
+      await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
   it('explains a denied microphone', async () => {
     const { browser, context } = await launchBrowser({ allowMicrophone: false });
     try {
@@ -96,6 +116,46 @@ describe('trainee in the browser', () => {
       await page.getByRole('button', { name: 'Tap to record' }).click();
       await page.getByText(/Microphone access was denied|microphone could not be started/).waitFor();
       await screenshot(page, '07-microphone-denied');
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+/** A roleplayer model that keeps failing, and a recording that runs into the size limit. */
+describe('trainee in the browser, when things go wrong', () => {
+  let fake: FakeOpenAi;
+  let platform: TestPlatform;
+  let base: string;
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+    fake.setBehaviour('chat', { status: 500 });
+    platform = await TestPlatform.start({
+      services: ['gateway', 'session', 'turn-pipeline'],
+      serviceEnv: { 'turn-pipeline': { LLM_BASE_URL: fake.url, LLM_TIMEOUT_MS: '1000' } },
+    });
+    base = platform.url('gateway');
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    await fake?.close();
+  });
+
+  it('shows the provider outage with a way to practise again', async () => {
+    const { browser, context } = await launchBrowser();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${base}/`);
+      await page.getByLabel('Your name').fill('browser-outage');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: /charged twice/i }).first().click();
+      await page.getByRole('button', { name: 'Start practice' }).click();
+      const banner = page.getByTestId('termination');
+      await banner.getByText(/unavailable right now/).waitFor({ timeout: 30_000 });
+      await banner.getByRole('button', { name: 'Practise again' }).waitFor();
+      await screenshot(page, '08-provider-outage');
     } finally {
       await browser.close();
     }
