@@ -1,89 +1,54 @@
-import { ApiError, errorFromResponse } from './errors';
+import type { ErrorBody } from '@parley/contracts';
 
-export type QueryValue = string | number | boolean | null | undefined;
+const TOKEN_KEY = 'parley.token';
+const USER_KEY = 'parley.user';
 
-/** `?a=1&b=x` from an object, leaving out empty values; keys in insertion order. Pure. */
-export function toQueryString(query: Record<string, QueryValue> | undefined): string {
-  if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
+/** An API failure with the server's error code, message and retry hint. */
+export class ApiError extends Error {
+  constructor(readonly body: ErrorBody) {
+    super(body.message);
   }
-  const text = params.toString();
-  return text ? `?${text}` : '';
 }
 
-export interface ApiClientConfig {
-  /** The current bearer token, or null when signed out. */
-  token(): string | null;
-  /** Called on any 401: the app returns to sign-in. */
-  onUnauthorized(): void;
-  fetch?: typeof fetch;
-  baseUrl?: string;
+export const session = {
+  token: () => localStorage.getItem(TOKEN_KEY),
+  user: () => localStorage.getItem(USER_KEY),
+  save(token: string, user: string) {
+    localStorage.setItem(TOKEN_KEY, token);
+    localStorage.setItem(USER_KEY, user);
+  },
+  clear() {
+    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(USER_KEY);
+  },
+};
+
+/** Called when the server says the token is no longer valid. */
+let onUnauthorized: () => void = () => undefined;
+export const setUnauthorizedHandler = (handler: () => void) => (onUnauthorized = handler);
+
+export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = {};
+  const token = session.token();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError({ code: 'unavailable', status: 0, message: 'Parley cannot be reached; check your connection.', retryable: true });
+  }
+  if (response.status === 204) return undefined as T;
+  const payload = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error: ErrorBody = payload.error ?? { code: 'internal', status: response.status, message: response.statusText, retryable: true };
+    if (error.code === 'unauthorized') onUnauthorized();
+    throw new ApiError(error);
+  }
+  return payload as T;
 }
 
-export interface RequestOptions {
-  query?: Record<string, QueryValue>;
-  body?: unknown;
-  signal?: AbortSignal;
-  /** Send without the bearer token (sign-in). */
-  anonymous?: boolean;
-}
-
-/** JSON over fetch with typed errors ({@link ApiError}). */
-export class ApiClient {
-  constructor(private readonly config: ApiClientConfig) {}
-
-  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { Accept: 'application/json' };
-    const token = options.anonymous ? null : this.config.token();
-    if (token) headers.Authorization = `Bearer ${token}`;
-    let body: BodyInit | undefined;
-    if (options.body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      body = JSON.stringify(options.body);
-    }
-    const fetchImpl = this.config.fetch ?? globalThis.fetch.bind(globalThis);
-    let response: Response;
-    try {
-      response = await fetchImpl(`${this.config.baseUrl ?? ''}${path}${toQueryString(options.query)}`, {
-        method,
-        headers,
-        body,
-        signal: options.signal,
-      });
-    } catch (error) {
-      if ((error as Error)?.name === 'AbortError') throw error;
-      throw ApiError.network(error);
-    }
-    if (response.status === 204) return undefined as T;
-    const text = await response.text();
-    let payload: unknown = null;
-    if (text) {
-      try {
-        payload = JSON.parse(text);
-      } catch {
-        payload = null;
-      }
-    }
-    if (!response.ok) {
-      const error = errorFromResponse(response.status, payload, response.headers.get('Retry-After'));
-      if (error.status === 401 && !options.anonymous) this.config.onUnauthorized();
-      throw error;
-    }
-    return payload as T;
-  }
-
-  get<T>(path: string, options?: RequestOptions) {
-    return this.request<T>('GET', path, options);
-  }
-
-  post<T>(path: string, body?: unknown, options?: RequestOptions) {
-    return this.request<T>('POST', path, { ...options, body: body ?? {} });
-  }
-
-  delete<T>(path: string, options?: RequestOptions) {
-    return this.request<T>('DELETE', path, options);
-  }
+export async function signIn(userId: string): Promise<void> {
+  const { token } = await request<{ token: string }>('POST', '/api/auth/dev-token', { userId });
+  session.save(token, userId);
 }
