@@ -32,6 +32,9 @@ describe('trainee in the browser', () => {
       await signIn(page, 'browser-trainee');
       await page.getByRole('button', { name: /charged twice/i }).first().waitFor();
       await screenshot(page, '01-catalog');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await screenshot(page, '01-catalog-phone');
+      await page.setViewportSize({ width: 1280, height: 860 });
       await page.getByLabel('Search').fill('charged');
       await page.getByRole('button', { name: /charged twice/i }).first().click();
       await page.getByRole('button', { name: 'Start practice' }).waitFor();

@@ -1,8 +1,7 @@
 import { Mp3Encoder } from '@breezystack/lamejs';
 import { MAX_TURN_AUDIO_BYTES } from '@parley/contracts';
-import { level, resample, toInt16 } from './resample';
+import { TARGET_RATE, level, resample, toInt16 } from './resample';
 
-export const TARGET_RATE = 16_000;
 const KBPS = 32;
 /** Stop a little before the limit: the final flush adds a frame or two. */
 const SAFETY_BYTES = 2 * 1024;

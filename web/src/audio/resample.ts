@@ -1,3 +1,6 @@
+/** Rate of every trainee turn: what the services expect and what LAME encodes without resampling (STACK.md). */
+export const TARGET_RATE = 16_000;
+
 /** Linear-interpolation resampling of mono float samples, e.g. the microphone's 48 kHz to 16 kHz. */
 export function resample(input: Float32Array, from: number, to: number): Float32Array {
   if (from === to) return input;
