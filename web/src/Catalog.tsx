@@ -2,7 +2,7 @@ import type { Page, ScenarioView, Skill } from '@parley/contracts';
 import { useEffect, useState } from 'react';
 import { ApiError, request } from './api/client';
 import { navigate } from './router';
-import { categoryLabel, endCriteriaInWords } from './ui/labels';
+import { categoryLabel } from './ui/labels';
 
 const PAGE_SIZE = 12;
 
@@ -86,11 +86,9 @@ export function Catalog() {
               <strong>{s.title}</strong>
               <span>{s.summary}</span>
               <span className="meta">
-                {s.difficulty} · about {s.estimatedMinutes} min · {s.skills?.length ?? 0} skills
+                {s.difficulty} · about {s.estimatedMinutes} min
               </span>
-              <span className="meta" hidden>
-                {endCriteriaInWords(s)}
-              </span>
+              <span className="meta">Skills: {s.skills?.map((id) => skills.find((k) => k.id === id)?.name ?? id).join(', ')}</span>
             </button>
           </li>
         ))}

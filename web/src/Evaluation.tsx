@@ -54,6 +54,11 @@ export function EvaluationPanel({ sessionId, refreshKey = 0, awaitReady = false 
       </section>
     );
   }
+  return <EvaluationResult evaluation={evaluation} />;
+}
+
+/** A finished evaluation: ratings as bars, feedback, objectives and the speech analytics. */
+export function EvaluationResult({ evaluation }: { evaluation: EvaluationView }) {
   const a = evaluation.analytics;
   return (
     <section className="panel" aria-live="polite" data-testid="evaluation">

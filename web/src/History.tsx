@@ -1,4 +1,4 @@
-import type { HistoryItem, Page, SessionDetail, SessionState } from '@parley/contracts';
+import type { HistoryItem, Page, ScenarioView, SessionDetail, SessionState } from '@parley/contracts';
 import { useEffect, useState } from 'react';
 import { ApiError, request } from './api/client';
 import { EvaluationPanel } from './Evaluation';
@@ -7,6 +7,8 @@ import { formatDate, formatDuration } from './ui/labels';
 
 export function History() {
   const [search, setSearch] = useState('');
+  const [scenarioId, setScenarioId] = useState('');
+  const [scenarios, setScenarios] = useState<ScenarioView[]>([]);
   const [status, setStatus] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -16,8 +18,13 @@ export function History() {
   const [error, setError] = useState('');
 
   useEffect(() => {
+    request<Page<ScenarioView>>('GET', '/api/scenarios?pageSize=100').then((r) => setScenarios(r.items), () => undefined);
+  }, []);
+
+  useEffect(() => {
     const query = new URLSearchParams({ page: String(page), sort, historyStepCount: String(stepsTaken()) });
     if (search) query.set('search', search);
+    if (scenarioId) query.set('scenarioId', scenarioId);
     if (status) query.set('status', status);
     if (from) query.set('from', new Date(from).toISOString());
     if (to) query.set('to', new Date(`${to}T23:59:59`).toISOString());
@@ -25,7 +32,7 @@ export function History() {
       request<Page<HistoryItem>>('GET', `/api/sessions?${query}`).then((r) => (setResult(r), setError(''), resetSteps()), (e: ApiError) => setError(e.message));
     }, 200);
     return () => clearTimeout(timer);
-  }, [search, status, from, to, sort, page]);
+  }, [search, scenarioId, status, from, to, sort, page]);
 
   const pages = result ? Math.max(1, Math.ceil(result.total / result.pageSize)) : 1;
   return (
@@ -33,6 +40,17 @@ export function History() {
       <h1 id="history-title">Your practice history</h1>
       <div className="filters">
         <label>Search<input type="search" value={search} onChange={(e) => (setSearch(e.target.value), setPage(1))} placeholder="Scenario or objective" /></label>
+        <label>
+          Scenario
+          <select value={scenarioId} onChange={(e) => (setScenarioId(e.target.value), setPage(1))}>
+            <option value="">All</option>
+            {scenarios.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.title}
+              </option>
+            ))}
+          </select>
+        </label>
         <label>
           Status
           <select value={status} onChange={(e) => (setStatus(e.target.value), setPage(1))}>

@@ -17,7 +17,7 @@ import { TurnRecorder } from './audio/recorder';
 import { EvaluationPanel } from './Evaluation';
 import { navigate } from './router';
 
-type Status = 'connecting' | 'waiting' | 'your turn' | 'listening' | 'sending' | 'ended';
+type Status = 'connecting' | 'waiting' | 'your turn' | 'listening' | 'sending' | 'AI speaking' | 'ended';
 
 type PendingTurn = { mp3: Uint8Array; startedAt: Date; endedAt: Date; sequence: number };
 
@@ -86,7 +86,8 @@ export function Practice({ sessionId }: { sessionId: string }) {
   const nextSequence = turns.length ? turns[turns.length - 1]!.sequence + 1 : 1;
 
   async function startRecording() {
-    if (status !== 'your turn') return;
+    // Speaking over the AI is allowed: it is the trainee's turn either way.
+    if (status !== 'your turn' && status !== 'AI speaking') return;
     setProblem(null);
     const r = new TurnRecorder({ onLevel: setLevel, onSize: setSize, onLimit: () => void stopRecording() });
     recorder.current = r;
@@ -165,7 +166,11 @@ export function Practice({ sessionId }: { sessionId: string }) {
                 controls
                 src={t.audioUrl}
                 autoPlay={t.speaker === 'ai' && !played.current.has(t.id) && status !== 'ended'}
-                onPlay={() => played.current.add(t.id)}
+                onPlay={() => {
+                  played.current.add(t.id);
+                  if (t.speaker === 'ai') setStatus((current) => (current === 'your turn' ? 'AI speaking' : current));
+                }}
+                onEnded={() => setStatus((current) => (current === 'AI speaking' ? 'your turn' : current))}
                 aria-label={`Audio of turn ${t.sequence}`}
               />
             )}
@@ -189,7 +194,7 @@ export function Practice({ sessionId }: { sessionId: string }) {
         <div className="controls">
           <button
             className="record"
-            disabled={status !== 'your turn' && status !== 'listening'}
+            disabled={status !== 'your turn' && status !== 'listening' && status !== 'AI speaking'}
             onPointerDown={() => void startRecording()}
             onPointerUp={() => void stopRecording()}
             onKeyDown={(e) => e.key === ' ' && !e.repeat && void startRecording()}
@@ -198,7 +203,7 @@ export function Practice({ sessionId }: { sessionId: string }) {
             Hold to talk
           </button>
           <button
-            disabled={status !== 'your turn' && status !== 'listening'}
+            disabled={status !== 'your turn' && status !== 'listening' && status !== 'AI speaking'}
             onClick={() => void (status === 'listening' ? stopRecording() : startRecording())}
           >
             {status === 'listening' ? 'Stop recording' : 'Tap to record'}
