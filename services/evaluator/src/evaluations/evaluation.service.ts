@@ -56,10 +56,10 @@ export class EvaluationService {
   async sessionEnded(event: EventPayload<typeof Events.SessionEnded>): Promise<void> {
     const session = await this.prisma.practiceSession.findUnique({ where: { id: event.sessionId }, select: { id: true } });
     if (!session) return;
-    await this.prisma.evaluation.upsert({
-      where: { sessionId: event.sessionId },
-      create: { sessionId: event.sessionId, userId: event.userId, status: 'queued' },
-      update: {},
+    // ON CONFLICT DO NOTHING: a redelivered event racing the first one cannot make a second row.
+    await this.prisma.evaluation.createMany({
+      data: [{ sessionId: event.sessionId, userId: event.userId, status: 'queued' }],
+      skipDuplicates: true,
     });
     await this.enqueue(event.sessionId, firstJobId(event.sessionId));
   }

@@ -75,6 +75,8 @@ export class SessionLifecycle implements OnApplicationBootstrap {
       );
     }
     const { scenario, content } = await this.publishedScenario(request.scenarioId);
+    // ON CONFLICT DO NOTHING: concurrent first sessions of one user must not race on the user row.
+    await this.prisma.user.createMany({ data: [{ id: caller.userId }], skipDuplicates: true });
     const session = await this.capacity.admit((tx) =>
       tx.practiceSession.create({
         data: {
@@ -89,7 +91,6 @@ export class SessionLifecycle implements OnApplicationBootstrap {
         },
       }),
     );
-    await this.prisma.user.upsert({ where: { id: caller.userId }, create: { id: caller.userId }, update: {} });
 
     const startedAt = new Date();
     const active = await this.transition(session, 'active', {
