@@ -38,6 +38,7 @@ describe('trainee in the browser', () => {
       await page.getByLabel('Search').fill('charged');
       await page.getByRole('button', { name: /charged twice/i }).first().click();
       await page.getByRole('button', { name: 'Start practice' }).waitFor();
+      await page.getByText('Offline roleplayer: no language model is configured').waitFor();
       await screenshot(page, '02-scenario');
       await page.getByRole('button', { name: 'Start practice' }).click();
 

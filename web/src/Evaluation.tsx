@@ -93,7 +93,13 @@ export function EvaluationResult({ evaluation }: { evaluation: EvaluationView })
       </p>
       {a && (
         <dl className="stats">
-          <div><dt>Your talk share</dt><dd>{Math.round(a.talkRatio * 100)}%</dd></div>
+          <div>
+            <dt>Your talk share</dt>
+            <dd>{Math.round(a.talkRatio * 100)}%</dd>
+            <span className="bar" role="img" aria-label={`You spoke ${Math.round(a.talkRatio * 100)}% of the time`}>
+              <span style={{ width: `${Math.round(a.talkRatio * 100)}%` }} />
+            </span>
+          </div>
           <div><dt>Pace</dt><dd>{a.wordsPerMinute} wpm</dd></div>
           <div><dt>Filler words</dt><dd>{a.fillerWords.count} ({a.fillerWords.mostFrequent.map((f) => f.word).join(', ') || 'none'})</dd></div>
           <div><dt>Longest monologue</dt><dd>{Math.round(a.longestMonologueMs / 1000)} s</dd></div>

@@ -39,6 +39,9 @@ export function ScenarioDetail({ id }: { id: string }) {
       <p className="tag">{categoryLabel[scenario.category ?? ''] ?? scenario.category} · {scenario.difficulty}</p>
       <h1 id="scenario-title">{scenario.title}</h1>
       <p>{scenario.summary}</p>
+      {scenario.offlineRoleplayer && (
+        <p className="notice">Offline roleplayer: no language model is configured, so the other side follows this scenario's script.</p>
+      )}
       <h2>Who you talk to</h2>
       <p>
         <strong>{scenario.persona?.name}</strong>, {scenario.persona?.role}. {scenario.persona?.background}

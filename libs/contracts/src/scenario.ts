@@ -118,6 +118,8 @@ export interface ScenarioView extends ScenarioDraft {
   status: ScenarioStatus;
   /** Rough length of a practice, from the end criteria. */
   estimatedMinutes: number | null;
+  /** True when practices are played by the offline branching script rather than a model (shown to trainees). */
+  offlineRoleplayer: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -33,6 +33,7 @@ describe('scenario catalog', () => {
     expect(first.persona.name).toBeTruthy();
     expect(first.objectives.length).toBeGreaterThan(0);
     expect(first.estimatedMinutes).toBeGreaterThan(0);
+    expect(first.offlineRoleplayer).toBe(true);
   });
 
   it('paginates without overlap', async () => {
@@ -113,7 +114,7 @@ describe('scenario catalog', () => {
     expect(invalid.body.error.issues[0].path).toBe('difficulty');
 
     const seeded = (await api(gateway, 'GET', '/api/scenarios?pageSize=1', { token: trainee })).body.items[0];
-    const { id: _id, version: _v, status: _s, estimatedMinutes: _e, createdAt: _c, updatedAt: _u, ...content } = seeded;
+    const { id: _id, version: _v, status: _s, estimatedMinutes: _e, offlineRoleplayer: _o, createdAt: _c, updatedAt: _u, ...content } = seeded;
     const complete = { ...content, title: 'Parking permit appeal', summary: 'Appeal a parking fine politely.' };
     const updated = await api(gateway, 'PUT', `/api/scenarios/${id}`, { token: author, body: complete });
     expect(updated.status).toBe(200);

@@ -88,7 +88,7 @@ export async function scenarioWithEndCriteria(
   base: ScenarioView,
   endCriteria: Partial<ScenarioView['endCriteria']>,
 ): Promise<string> {
-  const { id: _id, version: _v, status: _s, estimatedMinutes: _e, createdAt: _c, updatedAt: _u, ...content } = base;
+  const { id: _id, version: _v, status: _s, estimatedMinutes: _e, offlineRoleplayer: _o, createdAt: _c, updatedAt: _u, ...content } = base;
   const draft = await api(gateway, 'POST', '/api/scenarios', {
     token: authorToken,
     body: { ...content, title: `${content.title} (timers)`, endCriteria: { ...content.endCriteria, ...endCriteria } },

@@ -17,6 +17,7 @@ import {
 import { Bus } from '@parley/bus';
 import { PRISMA, scenarioColumns, type Prisma, type PrismaClient } from '@parley/db';
 import { randomBytes } from 'node:crypto';
+import { SESSION_CONFIG, type SessionConfig } from '../config';
 
 type ScenarioWithVersion = Prisma.ScenarioGetPayload<{ include: { versions: true } }>;
 
@@ -31,6 +32,7 @@ const isAuthor = (caller: Caller) => caller.roles.includes('author');
 export class ScenarioCatalogService {
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
     private readonly bus: Bus,
   ) {}
 
@@ -164,6 +166,7 @@ export class ScenarioCatalogService {
       version,
       status: version === row.publishedVersion ? 'published' : 'draft',
       estimatedMinutes: content.endCriteria?.maxDurationSec ? Math.ceil(content.endCriteria.maxDurationSec / 60) : null,
+      offlineRoleplayer: !this.config.LLM_BASE_URL,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };
