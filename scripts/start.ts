@@ -36,15 +36,14 @@ function say(message: string): void {
 
 const isLoopback = (url: string) => ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(url).hostname);
 
-/** Runs scripts/infra.sh for loopback dependencies; remembers which servers it started so Ctrl-C stops them. */
+/**
+ * Runs scripts/infra.sh (servers on loopback URLs, offline speech packages); remembers which servers it started so
+ * Ctrl-C stops them. Servers whose URL points to another host are left to that host.
+ */
 function ensureInfrastructure(): void {
-  const local = [env.DATABASE_URL!, env.REDIS_URL!, env.NATS_URL!].every(isLoopback);
-  if (!local) {
-    say('using the configured remote Postgres/Redis/NATS');
-    return;
-  }
-  const result = spawnSync('bash', [join(ROOT, 'scripts/infra.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const started = [...result.stdout.matchAll(/^started: (\w+)$/gm)].map((m) => m[1]!);
+  if (![env.DATABASE_URL!, env.REDIS_URL!, env.NATS_URL!].every(isLoopback)) say('using the configured remote servers where set');
+  const result = spawnSync('bash', [join(ROOT, 'scripts/infra.sh')], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const started = [...result.stdout.matchAll(/^\[infra\] started (\w+)/gm)].map((m) => m[1]!);
   for (const name of started) {
     say(`started ${name}; it stops again with Ctrl-C`);
     cleanups.push(() => stopServer(name));
