@@ -8,3 +8,4 @@ export * from './session';
 export * from './socket';
 export * from './auth';
 export * from './evaluation';
+export * from './realtime';
