@@ -3,13 +3,13 @@
  *  - deploy/k8s: every overlay rendered (deploy/k8s/tools/kustomize-lite.mjs, in a child process because
  *    kubernetes-models is ES-module only) and every object validated; then the operational rules of SPEC §9.
  *  - docker-compose.yml: `docker-compose config -q` plus the rules of the brief (healthchecks, one-shot jobs...).
- *  - services/<name>/Dockerfile: multi-stage, non-root, production, the right command.
+ *  - Dockerfile (one for all services, build argument SERVICE): multi-stage, non-root, production, the right command.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { Consumers, Queues, Streams, type ConsumerSpec } from '@parley/contracts';
 
 const ROOT = resolve(__dirname, '..');
@@ -393,6 +393,34 @@ patches:
   });
 });
 
+// kubectl is optional: when it is installed (`npm test` reports it when it is not), Kustomize itself must render
+// exactly what kustomize-lite renders.
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+(kubectl ? describe : describe.skip)('kustomize-lite agrees with kubectl kustomize', () => {
+  const sorted = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(sorted)
+      : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sorted(v)]))
+        : value;
+  const objects = (yamlText: string) =>
+    new Map(
+      parseAllDocuments(yamlText)
+        .map((d) => d.toJS() as Obj | null)
+        .filter((o): o is Obj => Boolean(o))
+        .map((o) => [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, sorted(o)]),
+    );
+
+  it.each(['deploy/k8s/base', 'deploy/k8s/overlays/dev', 'deploy/k8s/overlays/prod'])('%s', (dir) => {
+    const real = spawnSync('kubectl', ['kustomize', dir], { cwd: ROOT, encoding: 'utf8' });
+    expect({ status: real.status, stderr: real.stderr }).toEqual({ status: 0, stderr: '' });
+    const lite = spawnSync(process.execPath, [TOOL, 'build', dir], { cwd: ROOT, encoding: 'utf8' });
+    expect(lite.status).toBe(0);
+    const expected = objects(real.stdout);
+    const actual = objects(lite.stdout);
+    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [key, object] of expected) expect({ key, object: actual.get(key) }).toEqual({ key, object });
+  });
+});
+
 describe('docker-compose.yml', () => {
   const file = join(ROOT, 'docker-compose.yml');
   const compose = parse(readFileSync(file, 'utf8'), { merge: true }) as { services: Record<string, any> };
@@ -425,17 +453,18 @@ describe('docker-compose.yml', () => {
     expect(services['minio-setup'].depends_on.minio.condition).toBe('service_healthy');
     expect(services['minio-setup'].command.join(' ')).toContain('mc mb --ignore-existing');
     const migrate = services.migrate;
-    expect(migrate.build.dockerfile).toBe('services/session/Dockerfile');
+    expect(migrate.build).toEqual(services.session.build);
     expect(migrate.image).toBe(services.session.image);
     expect(migrate.command.join(' ')).toContain('node libs/db/dist/cli.js migrate && node libs/db/dist/cli.js seed');
     expect(migrate.depends_on.postgres.condition).toBe('service_healthy');
     expect(migrate.restart).toBe('no');
   });
 
-  it.each(SERVICE_NAMES)('runs %s built from its Dockerfile, healthchecked, configured, after healthy infra', (name) => {
+  it.each(SERVICE_NAMES)('runs %s built from the Dockerfile, healthchecked, configured, after healthy infra', (name) => {
     const s = services[name];
     const { port, portVar } = SERVICES[name];
-    expect(s.build).toEqual({ context: '.', dockerfile: `services/${name}/Dockerfile` });
+    expect(s.build).toEqual({ context: '.', dockerfile: 'Dockerfile', args: { SERVICE: name } });
+    expect(s.image).toBe(`\${PARLEY_IMAGE_PREFIX:-parley}/${name}:\${PARLEY_TAG:-local}`);
     expect(existsSync(join(ROOT, s.build.dockerfile))).toBe(true);
     expect(s.healthcheck.test.join(' ')).toContain(`http://127.0.0.1:${port}/health`);
     for (const key of [
@@ -466,15 +495,28 @@ describe('docker-compose.yml', () => {
   });
 });
 
-describe.each(SERVICE_NAMES)('services/%s/Dockerfile', (name) => {
-  const text = readFileSync(join(ROOT, `services/${name}/Dockerfile`), 'utf8');
+describe('Dockerfile (one for every service)', () => {
+  const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
   const stages = [...text.matchAll(/^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/gim)].map((m) => ({ from: m[1], as: m[2] }));
-  const runtime = text.slice(text.search(/^FROM \S+ AS runtime/m));
+  const stageText = (name: string) => {
+    const start = text.search(new RegExp(`^FROM \\S+ AS ${name}$`, 'm'));
+    const next = text.slice(start + 1).search(/^FROM /m);
+    return next < 0 ? text.slice(start) : text.slice(start, start + 1 + next);
+  };
+  const runtime = stageText('runtime');
+  const launcher = readFileSync(join(ROOT, 'deploy/docker/run-service.sh'), 'utf8');
 
   it('is multi-stage on node:20-bookworm-slim', () => {
     expect(text).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
     expect(stages.map((s) => s.as)).toEqual(['manifests', 'deps', 'build', 'prod-deps', 'stage', 'runtime']);
     expect(stages.find((s) => s.as === 'runtime')!.from).toBe('${NODE_IMAGE}');
+  });
+
+  it('takes the service as the build argument SERVICE, only from the stage stage on (one workspace build for all)', () => {
+    for (const shared of ['manifests', 'deps', 'build', 'prod-deps']) expect(stageText(shared)).not.toMatch(/SERVICE/);
+    expect(stageText('stage')).toMatch(/^ARG SERVICE$/m);
+    expect(runtime).toMatch(/^ARG SERVICE$/m);
+    for (const name of SERVICE_NAMES) expect(stageText('stage')).toContain(name);
   });
 
   it('installs from the lockfile and builds with npm run build', () => {
@@ -484,32 +526,37 @@ describe.each(SERVICE_NAMES)('services/%s/Dockerfile', (name) => {
     expect(text).toMatch(/npm prune --omit=dev/);
   });
 
-  it('runs the service as a non-root user in production mode', () => {
+  it('runs the service as a non-root user in production mode, through run-service.sh', () => {
     expect(runtime).toMatch(/NODE_ENV=production/);
+    expect(runtime).toMatch(/PARLEY_SERVICE=\$\{SERVICE\}/);
     expect(runtime).toMatch(/^USER 1000:1000$/m);
-    expect(runtime).toContain(`${SERVICES[name].portVar}=${SERVICES[name].port}`);
-    expect(runtime).toContain(`EXPOSE ${SERVICES[name].port}`);
-    expect(runtime.trim().split('\n').pop()).toBe(`CMD ["node", "services/${name}/dist/main.js"]`);
+    expect(runtime).toContain('COPY deploy/docker/run-service.sh /usr/local/bin/parley-service');
+    expect(runtime.trim().split('\n').pop()).toBe('CMD ["sh", "/usr/local/bin/parley-service"]');
+    expect(launcher).toMatch(/^exec node "services\/\$PARLEY_SERVICE\/dist\/main\.js"/m);
     // The runtime image gets only the staged service, libs and pruned dependencies, never the build tree.
     expect(runtime).not.toMatch(/COPY --from=build /);
     expect(runtime).toContain(`COPY --from=prod-deps /app/node_modules ./node_modules`);
   });
 
-  it(name === 'asr' ? 'installs pocketsphinx and its English model' : 'installs no speech packages', () => {
-    if (name === 'asr') expect(runtime).toMatch(/apt-get install -y --no-install-recommends pocketsphinx pocketsphinx-en-us/);
-    else expect(runtime).not.toMatch(/pocketsphinx/);
+  it.each(SERVICE_NAMES)('%s: run-service.sh defaults its port and drain window', (name) => {
+    const { port, portVar } = SERVICES[name];
+    const line = launcher.split('\n').find((l) => l.trim().startsWith(`${name})`));
+    expect(line).toContain(`\${${portVar}:=${port}}`);
+    expect(line).toMatch(/\$\{SHUTDOWN_GRACE_MS:=\d+\}/);
   });
 
-  it(name === 'gateway' ? 'ships the built web client' : 'ships no web client', () => {
-    const staged = /stage-runtime\.sh (\S+) \/stage( --web)?/.exec(text);
-    expect(staged?.[1]).toBe(name);
-    expect(Boolean(staged?.[2])).toBe(name === 'gateway');
-    if (name === 'gateway') expect(runtime).toContain('WEB_DIST=/app/web/dist');
+  it('installs pocketsphinx, its English model and libpocketsphinx3 for asr only', () => {
+    expect(runtime).toMatch(/if \[ "\$SERVICE" = asr \]; then/);
+    expect(runtime).toMatch(/apt-get install -y --no-install-recommends pocketsphinx pocketsphinx-en-us libpocketsphinx3/);
   });
 
-  it('shares its build stages byte for byte with the other Dockerfiles (one workspace build for all images)', () => {
-    const shared = (t: string) => t.slice(t.indexOf('FROM ${NODE_IMAGE} AS manifests'), t.indexOf('FROM build AS stage'));
-    expect(shared(text)).toBe(shared(readFileSync(join(ROOT, 'services/gateway/Dockerfile'), 'utf8')));
+  it('ships the built web client with the gateway only', () => {
+    expect(stageText('stage')).toMatch(/stage-runtime\.sh "\$SERVICE" \/stage \$\(if \[ "\$SERVICE" = gateway \]; then echo --web; fi\)/);
+    expect(launcher).toContain('${WEB_DIST:=/app/web/dist}');
+  });
+
+  it('replaces the per-service Dockerfiles', () => {
+    for (const name of SERVICE_NAMES) expect(existsSync(join(ROOT, `services/${name}/Dockerfile`))).toBe(false);
   });
 });
 

@@ -3,7 +3,7 @@
 # node_modules (node_modules/@parley/<lib> -> ../../libs/<lib>) resolve:
 #   package.json, services/<service>/{package.json,dist}, every runtime lib's package.json + dist (+ non-source
 #   assets such as libs/db/prisma and seed data, + nested node_modules), and with --web the built web client.
-# Sources, specs, tsconfig and build info stay behind. Used by services/*/Dockerfile; runs in the build stage.
+# Sources, specs, tsconfig and build info stay behind. Used by the repository's Dockerfile; runs in its `stage` stage.
 #
 # Usage: deploy/docker/stage-runtime.sh <service> <out> [--web]
 set -eu
@@ -20,7 +20,7 @@ copy_tree() { # <from> <to>: copy a folder without sources, specs, tsconfig and 
   mkdir -p "$2"
   tar -C "$1" \
     --exclude=./src --exclude='*.spec.*' --exclude='*.test.*' \
-    --exclude='*.tsbuildinfo' --exclude='tsconfig*.json' --exclude='jest.config.*' --exclude=./Dockerfile \
+    --exclude='*.tsbuildinfo' --exclude='tsconfig*.json' --exclude='jest.config.*' \
     -cf - . | tar -C "$2" -xf -
 }
 

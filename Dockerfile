@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
-# Parley evaluator service. Build from the repository root:
-#   docker build -f services/evaluator/Dockerfile -t parley/evaluator:local .
+# Parley: one Dockerfile for the five services. Build from the repository root, naming the service:
+#   docker build --build-arg SERVICE=gateway -t parley/gateway:local .
+#   (SERVICE = gateway | session | turn-pipeline | asr | evaluator)
 #
-# The manifests, deps and build stages are byte-identical in every service's Dockerfile, so BuildKit builds the
-# workspace once and each service image only adds its own runtime stage.
+# Every stage before `stage` ignores SERVICE, so BuildKit builds the workspace once and each service image only
+# adds its own staged files (and, for asr, the pocketsphinx packages).
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # ---- manifests: package.json files only, so dependency layers are cached until a manifest changes ----------------
@@ -35,24 +36,39 @@ RUN npm run build
 FROM deps AS prod-deps
 RUN npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
-# ---- stage: what this service runs, laid out as in the repository ---------------------------------------------------
+# ---- stage: what this service runs, laid out as in the repository (the gateway also gets the web client) ----------
 FROM build AS stage
-RUN sh deploy/docker/stage-runtime.sh evaluator /stage
+ARG SERVICE
+RUN case "$SERVICE" in \
+      gateway|session|turn-pipeline|asr|evaluator) ;; \
+      *) echo "build with --build-arg SERVICE=<gateway|session|turn-pipeline|asr|evaluator> (got '$SERVICE')" >&2; exit 1 ;; \
+    esac \
+ && sh deploy/docker/stage-runtime.sh "$SERVICE" /stage $(if [ "$SERVICE" = gateway ]; then echo --web; fi)
 
 # ---- runtime -----------------------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
+ARG SERVICE
 
+# asr only: offline transcription with pocketsphinx and the US English model, loaded in-process from
+# libpocketsphinx.so.3 (SPEC §6).
+RUN if [ "$SERVICE" = asr ]; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends pocketsphinx pocketsphinx-en-us libpocketsphinx3 \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
+
+# The port and drain window (GATEWAY_PORT=8080, SESSION_PORT=8081, TURN_PIPELINE_PORT=8082, ASR_PORT=8083,
+# EVALUATOR_PORT=8084; SHUTDOWN_GRACE_MS) default per service in run-service.sh; compose and Kubernetes set them.
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
-    EVALUATOR_PORT=8084 \
-    SHUTDOWN_GRACE_MS=45000 \
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true \
+    PARLEY_SERVICE=${SERVICE}
 WORKDIR /app
 # Files stay owned by root: the service user can read but not modify its code.
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=stage /stage/ ./
+COPY deploy/docker/run-service.sh /usr/local/bin/parley-service
 # The image's `node` user, by id so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
-EXPOSE 8084
 STOPSIGNAL SIGTERM
-CMD ["node", "services/evaluator/dist/main.js"]
+CMD ["sh", "/usr/local/bin/parley-service"]
