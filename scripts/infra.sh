@@ -160,12 +160,13 @@ for entry in "${local_servers[@]+"${local_servers[@]}"}"; do
   fi
   port_open "$port" && continue
   errlog=$(mktemp)
-  "start_$name" >"$errlog" 2>&1 # a file, not a pipe: the daemon may keep the descriptor open
-  if wait_port "$port"; then
+  # A file, not a pipe: the daemon may keep the descriptor open. A failed start command is not waited for.
+  if "start_$name" >"$errlog" 2>&1 && wait_port "$port"; then
     echo "[infra] started $name on 127.0.0.1:$port"
   else
     tail -n 5 "$errlog" >&2
-    say "could not start $name on 127.0.0.1:$port; try:  $(start_command "$name")"
+    sudo=""; [ "$(id -u)" != 0 ] && sudo="sudo "
+    say "could not start $name on 127.0.0.1:$port; try:  $sudo$(start_command "$name")"
     failed=1
   fi
   rm -f "$errlog"
