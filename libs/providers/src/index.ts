@@ -4,6 +4,7 @@ export { callProvider, isRetryable, DEFAULT_POLICY, type Attempt, type CallPolic
 export * from './script';
 export * from './flite-synthesizer';
 export * from './pocketsphinx-transcriber';
+export * from './pocketsphinx';
 export { openAiClient, type OpenAiEndpoint } from './openai/client';
 export * from './openai/openai-roleplayer';
 export * from './openai/openai-objective-checker';
