@@ -4,3 +4,4 @@ export * from './wav';
 export * from './mp3-frames';
 export * from './mp3';
 export * from './flite';
+export * from './vad';
