@@ -148,7 +148,7 @@ export class VoiceActivityDetector {
   /** Decides on the VAD frames this input completes. */
   process(pcm: Int16Array): VoiceActivity {
     if (!this.handle) throw new Error('the VoiceActivityDetector was disposed');
-    if (!(pcm instanceof Int16Array)) throw new TypeError('VoiceActivityDetector.process expects an Int16Array of 16 kHz mono samples');
+    if (!isInt16Array(pcm)) throw new TypeError('VoiceActivityDetector.process expects an Int16Array of 16 kHz mono samples');
     const frames: boolean[] = [];
     let offset = 0;
     while (offset < pcm.length) {
@@ -197,4 +197,9 @@ export class VoiceActivityDetector {
     if (verdict < 0) throw new Error(`fvad_process failed on a ${this.frameMs} ms frame`);
     return verdict === 1;
   }
+}
+
+/** Also true for arrays from another realm (a worker, a VM context such as Jest's), where `instanceof` fails. */
+function isInt16Array(value: unknown): value is Int16Array {
+  return value instanceof Int16Array || Object.prototype.toString.call(value) === '[object Int16Array]';
 }

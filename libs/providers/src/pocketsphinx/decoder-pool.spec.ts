@@ -47,7 +47,8 @@ describe('pocketsphinx DecoderPool', () => {
     // The hypothesis grows while the trainee speaks.
     const wordCounts = partials.map((p) => p.split(' ').filter(Boolean).length);
     expect(wordCounts[Math.floor(wordCounts.length / 2)]!).toBeLessThan(wordCounts.at(-1)!);
-    expect(finalMs).toBeLessThan(600); // ≈ 60 ms on an idle core
+    // ≈ 60 ms on an idle core; a loaded test machine (two Jest workers decoding at once) may lag a few chunks behind.
+    expect(finalMs).toBeLessThan(1_000);
     // Decoding ran on worker threads: the event loop stayed responsive.
     expect(delay.max / 1e6).toBeLessThan(100);
     expect(pool.stats()).toMatchObject({ decoders: 2, idle: 2, inUse: 0 });

@@ -56,8 +56,13 @@ export class DecoderLease {
    * A recognition of one utterance on this decoder, which stays leased afterwards (for another utterance, e.g. a
    * retry); {@link DecoderPool.open} is the usual way, returning the decoder with the recognition.
    */
-  open(signal?: AbortSignal): StreamingRecognizer {
-    return this.recognizer(() => undefined, { signal });
+  open(signal?: AbortSignal, options: Omit<RecognizerOptions, 'signal'> = {}): StreamingRecognizer {
+    return this.recognizer(() => undefined, { ...options, signal });
+  }
+
+  /** The decoder failed and will be freed when the lease is released: open no more recognitions on it. */
+  get broken(): boolean {
+    return this.decoder.broken;
   }
 
   release(): void {
@@ -175,10 +180,10 @@ export class DecoderPool {
    * back to the pool when the recognition is finished, cancelled or failed. Aborting the signal gives up the wait for a
    * decoder, or cancels the recognition.
    */
-  async open(signal?: AbortSignal): Promise<StreamingRecognizer> {
+  async open(signal?: AbortSignal, options: Omit<RecognizerOptions, 'signal'> = {}): Promise<StreamingRecognizer> {
     const lease = await this.acquire(signal);
     try {
-      return lease.recognizer(() => lease.release(), { signal });
+      return lease.recognizer(() => lease.release(), { ...options, signal });
     } catch (error) {
       lease.release();
       throw error;

@@ -57,7 +57,7 @@ export class StreamingRecognizer {
 
   /** Queues audio for decoding (copied: the caller may reuse its buffer). Throws once the recognition is over. */
   write(pcm: Int16Array): void {
-    if (!(pcm instanceof Int16Array)) throw new TypeError('StreamingRecognizer.write expects an Int16Array of 16 kHz mono samples');
+    if (!isInt16Array(pcm)) throw new TypeError('StreamingRecognizer.write expects an Int16Array of 16 kHz mono samples');
     if (this.state !== 'open') throw this.state === 'failed' ? this.failure : new Error(`the recognition is already ${this.state}`);
     if (pcm.length === 0) return;
     this.pending.push(pcm.slice());
@@ -120,14 +120,16 @@ export class StreamingRecognizer {
     if (this.state === 'done' || this.state === 'failed') return Promise.resolve();
     this.state = 'cancelled';
     this.clearPending();
+    // Queued now, behind the call running (if any): the decoder must be out of the utterance before the next
+    // recognition on it starts one, and that one may be opened as soon as this returns.
+    let ending: Promise<void> = Promise.resolve();
+    if (!this.ended) {
+      this.ended = true;
+      ending = this.decoder.endUtterance().catch(() => undefined);
+    }
     this.cancelled = (async () => {
+      await ending;
       await this.pump;
-      await this.started.catch(() => undefined);
-      // The decoder must be out of the utterance before its next user starts one.
-      if (!this.ended) {
-        this.ended = true;
-        await this.decoder.endUtterance().catch(() => undefined);
-      }
       this.returnDecoder();
     })();
     return this.cancelled;
@@ -244,4 +246,9 @@ export class StreamingRecognizer {
     this.progressListeners.clear();
     this.giveBack();
   }
+}
+
+/** Also true for arrays from another realm (a worker, a VM context such as Jest's), where `instanceof` fails. */
+function isInt16Array(value: unknown): value is Int16Array {
+  return value instanceof Int16Array || Object.prototype.toString.call(value) === '[object Int16Array]';
 }
