@@ -115,6 +115,8 @@ interface Generation {
   deltas: number;
   tokens: number | null;
   held: GeneratorEvent[];
+  /** The generator said it is done (its output may still be held). */
+  finished: boolean;
   released: boolean;
   committedAt: number;
   done: boolean;
@@ -170,6 +172,8 @@ export class Conversation {
 
   private readonly timers = new Set<TimerHandle>();
   private silenceTimer: TimerHandle | null = null;
+  /** The commit time came while voice was going on: commit as soon as that voice turns out to be nothing. */
+  private commitDue = false;
   /** Replaced whenever silence timing restarts, so a stale debounce continuation gives up. */
   private silenceToken = {};
 
@@ -397,6 +401,10 @@ export class Conversation {
     this.segment = null;
     if (segment.probe) {
       segment.stream.cancel();
+      if (this.commitDue) {
+        this.commitDue = false;
+        this.onCommit(this.silenceToken);
+      }
       return;
     }
     const utterance = this.utterance!;
@@ -513,6 +521,7 @@ export class Conversation {
     if (this.silenceTimer !== null) this.cancelTimer(this.silenceTimer);
     this.silenceTimer = null;
     this.silenceToken = {};
+    this.commitDue = false;
   }
 
   private rearmSilence(): void {
@@ -543,10 +552,14 @@ export class Conversation {
     const utterance = this.utterance;
     if (this.closed || token !== this.silenceToken || this.state !== 'SPECULATIVE' || !generation || !utterance) return;
     this.silenceTimer = null;
+    // Voice is not silence: it either cancels the speculation or ends as nothing, and the commit waits for that.
+    if (this.segment?.probe) {
+      this.commitDue = true;
+      return;
+    }
     this.go('COMMITTED', 'commit', generation.aiTurnId);
     this.storeUtterance(utterance);
     this.utterance = null;
-    if (this.segment?.probe && !this.settings.bargeIn) this.dropSegment();
     this.release(generation);
   }
 
@@ -579,6 +592,7 @@ export class Conversation {
       deltas: 0,
       tokens: null,
       held: [],
+      finished: false,
       released: false,
       committedAt: 0,
       done: false,
@@ -609,7 +623,7 @@ export class Conversation {
           if (signal.aborted) return;
           this.onGeneratorEvent(generation, event);
         }
-        if (!signal.aborted && !generation.done) this.onGeneratorEvent(generation, { type: 'done', tokens: generation.deltas });
+        if (!signal.aborted && !generation.finished) this.onGeneratorEvent(generation, { type: 'done', tokens: generation.deltas });
       } catch (error) {
         if (!signal.aborted) this.onGenerationFailed(generation, error);
       }
@@ -624,6 +638,7 @@ export class Conversation {
     } else if (event.type === 'audio') {
       generation.firstAudioAt ??= now;
     } else {
+      generation.finished = true;
       generation.tokens = event.tokens;
       generation.ttsFirstByteMs = event.ttsFirstByteMs ?? null;
     }
