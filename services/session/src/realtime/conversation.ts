@@ -851,6 +851,7 @@ export class Conversation {
     this.persist(async () => {
       await heard;
       const reported = this.playbackReports.get(generation.aiTurnId);
+      this.playbackReports.delete(generation.aiTurnId);
       const heardMs = interrupted ? Math.min(reported ?? estimateMs, generation.audioMs) : generation.audioMs;
       const text = interrupted ? this.heardTextOf(generation, heardMs) : generatedText;
       historyEntry.text = text;
