@@ -60,10 +60,11 @@ export function EvaluationPanel({ sessionId, refreshKey = 0, awaitReady = false 
 /** A finished evaluation: ratings as bars, feedback, objectives and the speech analytics. */
 export function EvaluationResult({ evaluation }: { evaluation: EvaluationView }) {
   const a = evaluation.analytics;
+  const talkShare = a?.talkRatio == null ? null : Math.round(a.talkRatio * 100);
   return (
     <section className="panel" aria-live="polite" data-testid="evaluation">
       <h2>
-        Evaluation <span className="score">{evaluation.overallScore}/5</span>
+        Evaluation {evaluation.overallScore !== null && <span className="score">{evaluation.overallScore}/5</span>}
       </h2>
       {evaluation.heuristic && <p className="notice">Scored by the offline heuristic (no evaluation model configured).</p>}
       <p>{evaluation.summary}</p>
@@ -95,14 +96,16 @@ export function EvaluationResult({ evaluation }: { evaluation: EvaluationView })
         <dl className="stats">
           <div>
             <dt>Your talk share</dt>
-            <dd>{Math.round(a.talkRatio * 100)}%</dd>
-            <span className="bar" role="img" aria-label={`You spoke ${Math.round(a.talkRatio * 100)}% of the time`}>
-              <span style={{ width: `${Math.round(a.talkRatio * 100)}%` }} />
-            </span>
+            <dd>{talkShare === null ? 'n/a' : `${talkShare}%`}</dd>
+            {talkShare !== null && (
+              <span className="bar" role="img" aria-label={`You spoke ${talkShare}% of the time`}>
+                <span style={{ width: `${talkShare}%` }} />
+              </span>
+            )}
           </div>
-          <div><dt>Pace</dt><dd>{a.wordsPerMinute} wpm</dd></div>
+          <div><dt>Pace</dt><dd>{a.wordsPerMinute === null ? 'n/a' : `${a.wordsPerMinute} wpm`}</dd></div>
           <div><dt>Filler words</dt><dd>{a.fillerWords.count} ({a.fillerWords.mostFrequent.map((f) => f.word).join(', ') || 'none'})</dd></div>
-          <div><dt>Longest monologue</dt><dd>{Math.round(a.longestMonologueMs / 1000)} s</dd></div>
+          <div><dt>Longest monologue</dt><dd>{a.longestMonologueMs === null ? 'n/a' : `${Math.round(a.longestMonologueMs / 1000)} s`}</dd></div>
           <div><dt>Questions asked</dt><dd>{a.questionsAsked}</dd></div>
         </dl>
       )}

@@ -1,4 +1,5 @@
-import type { SpeechAnalytics } from '@parley/contracts';
+import type { SessionMode, SpeechAnalytics } from '@parley/contracts';
+import { countFillers, fillerLanguage, normaliseHesitation } from './fillers';
 import { sentences, words } from './text';
 
 /** One turn as the analytics see it. */
@@ -11,22 +12,18 @@ export interface AnalysedTurn {
   durationMs: number | null;
   startedAt: Date;
   endedAt: Date;
+  /** An AI turn the trainee cut off, and how much of it they heard. */
+  interrupted?: boolean;
+  heardMs?: number | null;
+  /** The turn's latency breakdown (contracts `LatencyBreakdown`; realtime adds the LLM generations behind it). */
+  latency?: unknown;
 }
 
-/** Counted as fillers, whole words only; the phrases are matched before the single words. */
-export const FILLER_PHRASES = ['you know', 'i mean', 'sort of', 'kind of'] as const;
-export const FILLER_WORDS = ['um', 'uh', 'er', 'ah', 'like', 'basically', 'actually', 'literally', 'so'] as const;
-
-const FILLER_WORD_SET: ReadonlySet<string> = new Set(FILLER_WORDS);
-const FILLER_PHRASE_SET: ReadonlySet<string> = new Set(FILLER_PHRASES);
-
-/** Recognisers and people spell hesitations with extra letters: "umm", "uhh", "errr", "ahh". */
-function normaliseHesitation(word: string): string {
-  if (/^u+m+$/.test(word)) return 'um';
-  if (/^u+h+$/.test(word)) return 'uh';
-  if (/^e+r+$/.test(word)) return 'er';
-  if (/^a+h+$/.test(word)) return 'ah';
-  return word;
+export interface AnalyticsOptions {
+  /** Decides which measures apply; `turn` when unknown. */
+  mode?: SessionMode;
+  /** The scenario's language (BCP 47), for the filler words; English when unknown. */
+  language?: string;
 }
 
 const INTERROGATIVES: ReadonlySet<string> = new Set(['what', 'why', 'how', 'when', 'where', 'who', 'whom', 'whose', 'which']);
@@ -63,22 +60,7 @@ export function isQuestion(sentence: string): boolean {
   return !(HAVE.has(first) && (next === 'a' || next === 'an'));
 }
 
-/** Filler occurrences in a text, by filler. */
-export function countFillers(text: string | null | undefined): Map<string, number> {
-  const ws = words(text).map(normaliseHesitation);
-  const counts = new Map<string, number>();
-  const add = (filler: string) => counts.set(filler, (counts.get(filler) ?? 0) + 1);
-  for (let i = 0; i < ws.length; i++) {
-    const pair = i + 1 < ws.length ? `${ws[i]} ${ws[i + 1]}` : '';
-    if (FILLER_PHRASE_SET.has(pair)) {
-      add(pair);
-      i++;
-    } else if (FILLER_WORD_SET.has(ws[i]!)) {
-      add(ws[i]!);
-    }
-  }
-  return counts;
-}
+export { countFillers };
 
 /** How long a turn was spoken: its measured duration, else its timestamps. */
 export function speakingMs(turn: Pick<AnalysedTurn, 'durationMs' | 'startedAt' | 'endedAt'>): number {
@@ -91,32 +73,70 @@ const round = (value: number, decimals: number) => {
   return Math.round(value * factor) / factor;
 };
 
-const perMinute = (count: number, ms: number) => (ms > 0 ? round(count / (ms / 60_000), 1) : 0);
+const perMinute = (count: number, ms: number) => (ms > 0 ? round(count / (ms / 60_000), 1) : null);
+const average = (values: number[]) => (values.length ? Math.round(values.reduce((sum, n) => sum + n, 0) / values.length) : null);
+const median = (values: number[]) => {
+  if (!values.length) return null;
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
+};
+
+const CANCELLED = new Set(['cancelled', 'canceled', 'aborted', 'superseded', 'interrupted']);
+
+/** LLM generations of a turn that were cancelled (realtime records them in the turn's latency JSON). */
+function cancelledGenerations(latency: unknown): number {
+  const generations = (latency as { generations?: unknown } | null | undefined)?.generations;
+  if (!Array.isArray(generations)) return 0;
+  return generations.filter((g) => CANCELLED.has(String((g as { outcome?: unknown } | null)?.outcome ?? ''))).length;
+}
+
+/** How long the AI took to answer a turn: speech end → audio in voice modes, first token in text mode. */
+function aiLatency(latency: unknown, mode: SessionMode): number | null {
+  const l = latency as { speechEndToAudioMs?: unknown; llmFirstTokenMs?: unknown } | null | undefined;
+  const value = mode === 'text' ? (l?.llmFirstTokenMs ?? l?.speechEndToAudioMs) : l?.speechEndToAudioMs;
+  return typeof value === 'number' && value >= 0 ? value : null;
+}
 
 /**
  * Deterministic speech analytics of a session (SPEC §3), from turns and their timings only:
- * - talk ratio: the trainee's share of all speaking time;
- * - words per minute and fillers per minute over the speaking time of trainee turns that have a transcript;
- * - longest monologue: the longest single trainee turn, with its word count;
+ * - talk ratio: the trainee's share of all speaking time (null when nobody spoke);
+ * - words per minute and fillers per minute over the speaking time of trainee turns that have a transcript (null
+ *   without one); fillers are read in context and in the scenario's language;
+ * - longest monologue: the longest single trainee turn, with its word count (null when the trainee never spoke);
  * - questions: trainee sentences that end with "?" or open with an interrogative ("what...", "could you...");
- * - response latency: trainee turn start minus the end of the AI turn just before it, when positive.
+ * - response latency: trainee turn start minus the end of the AI turn just before it, when positive (typing time in
+ *   text mode); the AI's own latency from the turns' latency breakdowns;
+ * - interruptions (voice modes): AI turns the trainee cut off, with how much of them was heard;
+ * - cancellations (realtime): AI generations cancelled before they were spoken.
  */
-export function speechAnalytics(input: readonly AnalysedTurn[]): SpeechAnalytics {
+export function speechAnalytics(input: readonly AnalysedTurn[], options: AnalyticsOptions = {}): SpeechAnalytics {
+  const mode: SessionMode = options.mode ?? 'turn';
+  const language = fillerLanguage(options.language);
   const turns = [...input].sort((a, b) => a.sequence - b.sequence);
   let traineeSpeakingMs = 0;
   let aiSpeakingMs = 0;
   let transcribedMs = 0;
   let traineeWords = 0;
-  let longest: { ms: number; words: number } = { ms: 0, words: 0 };
+  let longest: { ms: number; words: number } | null = null;
   let questionsAsked = 0;
   const fillers = new Map<string, number>();
+  const byTurn: Array<{ turn: number; count: number }> = [];
   const latencies: number[] = [];
+  const aiLatencies: number[] = [];
+  const interrupted: AnalysedTurn[] = [];
+  const cancelled: number[] = [];
   let traineeTurns = 0;
 
   turns.forEach((turn, index) => {
     const ms = speakingMs(turn);
     if (turn.speaker === 'ai') {
-      aiSpeakingMs += ms;
+      // An interrupted AI turn was only spoken as far as the trainee heard it.
+      aiSpeakingMs += turn.interrupted && typeof turn.heardMs === 'number' ? Math.min(ms, turn.heardMs) : ms;
+      if (turn.interrupted) interrupted.push(turn);
+      const ai = aiLatency(turn.latency, mode);
+      if (ai !== null && turn.sequence > 0) aiLatencies.push(ai);
+      if (cancelledGenerations(turn.latency) > 0) cancelled.push(turn.sequence);
       return;
     }
     traineeTurns += 1;
@@ -126,9 +146,15 @@ export function speechAnalytics(input: readonly AnalysedTurn[]): SpeechAnalytics
       transcribedMs += ms;
       traineeWords += count;
     }
-    if (ms > longest.ms || (ms === longest.ms && count > longest.words)) longest = { ms, words: count };
+    if (!longest || ms > longest.ms || (ms === longest.ms && count > longest.words)) longest = { ms, words: count };
     questionsAsked += sentences(turn.text).filter(isQuestion).length;
-    for (const [filler, n] of countFillers(turn.text)) fillers.set(filler, (fillers.get(filler) ?? 0) + n);
+    let inTurn = 0;
+    for (const [filler, n] of countFillers(turn.text, language)) {
+      fillers.set(filler, (fillers.get(filler) ?? 0) + n);
+      inTurn += n;
+    }
+    if (count > 0) byTurn.push({ turn: turn.sequence, count: inTurn });
+    if (cancelledGenerations(turn.latency) > 0) cancelled.push(turn.sequence);
     const previous = turns[index - 1];
     if (previous?.speaker === 'ai') {
       const latency = turn.startedAt.getTime() - previous.endedAt.getTime();
@@ -142,20 +168,33 @@ export function speechAnalytics(input: readonly AnalysedTurn[]): SpeechAnalytics
     .sort((a, b) => b.count - a.count || a.word.localeCompare(b.word))
     .slice(0, 3);
   const speakingTotal = traineeSpeakingMs + aiSpeakingMs;
+  const heard = interrupted.map((t) => t.heardMs).filter((n): n is number => typeof n === 'number');
+  const monologue = longest as { ms: number; words: number } | null;
 
   return {
-    talkRatio: speakingTotal > 0 ? round(traineeSpeakingMs / speakingTotal, 3) : 0,
+    mode,
+    language,
+    talkRatio: speakingTotal > 0 ? round(traineeSpeakingMs / speakingTotal, 3) : null,
     traineeSpeakingMs,
     aiSpeakingMs,
     traineeWords,
     wordsPerMinute: perMinute(traineeWords, transcribedMs),
-    fillerWords: { count: fillerCount, perMinute: perMinute(fillerCount, transcribedMs), mostFrequent },
-    longestMonologueMs: longest.ms,
-    longestMonologueWords: longest.words,
+    fillerWords: { count: fillerCount, perMinute: perMinute(fillerCount, transcribedMs), mostFrequent, byTurn },
+    longestMonologueMs: monologue?.ms ?? null,
+    longestMonologueWords: monologue?.words ?? null,
     questionsAsked,
-    averageResponseLatencyMs: latencies.length
-      ? Math.round(latencies.reduce((sum, n) => sum + n, 0) / latencies.length)
-      : null,
+    averageResponseLatencyMs: average(latencies),
+    responseLatency: {
+      basis: mode === 'text' ? 'typing' : 'speech',
+      samples: latencies.length,
+      averageMs: average(latencies),
+      medianMs: median(latencies),
+      longestMs: latencies.length ? Math.max(...latencies) : null,
+    },
+    aiResponseLatencyMs: average(aiLatencies),
+    interruptions:
+      mode === 'text' ? null : { count: interrupted.length, turns: interrupted.map((t) => t.sequence), averageHeardMs: average(heard) },
+    cancellations: mode === 'realtime' ? { count: cancelled.length, turns: cancelled } : null,
     traineeTurns,
   };
 }
