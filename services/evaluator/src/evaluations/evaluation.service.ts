@@ -8,10 +8,7 @@ import {
   type Caller,
   type EvaluationView,
   type EventPayload,
-  type RubricJudgement,
   type ScenarioContent,
-  type SkillRating,
-  type SpeechAnalytics,
 } from '@parley/contracts';
 import { Bus } from '@parley/bus';
 import { PRISMA, type Evaluation, type PrismaClient } from '@parley/db';
@@ -21,7 +18,8 @@ import type { Counter, Histogram } from 'prom-client';
 import { speechAnalytics } from '../analytics/speech-analytics';
 import { EVALUATOR_CONFIG, type EvaluatorConfig } from '../config';
 import { InvalidJudgementError } from '../scoring/llm-judge';
-import { JUDGE, type Judge } from '../scoring/judgement';
+import { evaluationDetail, evaluationRecord } from '../scoring/evaluation-record';
+import { JUDGE, judgeSession, type Judge } from '../scoring/judgement';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRANSCRIPT_POLL_MS = 250;
@@ -97,24 +95,17 @@ export class EvaluationService {
     if (!session) return null;
     const scenario = session.scenarioVersionRow.content as unknown as ScenarioContent;
     const skills = await this.prisma.skill.findMany({ where: { id: { in: scenario.skills } } });
-    const analytics = speechAnalytics(session.turns);
-    const judgement: RubricJudgement = await this.judge.judge({
+    const analytics = speechAnalytics(session.turns, { mode: session.mode, language: scenario.language });
+    const judgement = await judgeSession(this.judge, {
       scenario,
       skills: skills.map((s) => ({ id: s.id, name: s.name, description: s.description, rubric: s.rubric as Record<string, string> })),
-      transcript: session.turns.filter((t) => t.text).map((t) => ({ speaker: t.speaker, text: t.text! })),
+      transcript: session.turns.filter((t) => t.text).map((t) => ({ sequence: t.sequence, speaker: t.speaker, text: t.text! })),
       analytics,
       terminationReason: session.terminationReason,
+      mode: session.mode,
     });
-    const names = new Map(skills.map((s) => [s.id, s.name]));
-    const ratings: SkillRating[] = judgement.ratings.map((r) => ({ ...r, skillName: names.get(r.skillId) ?? r.skillId }));
     return {
-      ratings,
-      summary: judgement.summary,
-      strengths: judgement.strengths,
-      improvements: judgement.improvements,
-      objectivesAchieved: judgement.objectivesAchieved,
-      objectivesMissed: judgement.objectivesMissed,
-      analytics,
+      ...evaluationRecord(judgement, { scenario, skills, analytics, sessionStartedAt: session.startedAt ?? session.createdAt }),
       missingTurns,
       model: this.judge.model,
       heuristic: this.judge.heuristic,
@@ -224,23 +215,15 @@ export class EvaluationService {
 }
 
 function view(row: Evaluation): EvaluationView {
-  const ratings = (row.ratings as SkillRating[] | null) ?? [];
   return {
     id: row.id,
     sessionId: row.sessionId,
     status: row.status,
     attempts: row.attempts,
-    ratings,
-    overallScore:
-      row.status === 'succeeded' && ratings.length
-        ? Math.round((ratings.reduce((sum, r) => sum + r.rating, 0) / ratings.length) * 10) / 10
-        : null,
+    ...evaluationDetail(row),
     summary: row.summary,
     strengths: row.strengths,
     improvements: row.improvements,
-    objectivesAchieved: row.objectivesAchieved,
-    objectivesMissed: row.objectivesMissed,
-    analytics: (row.analytics as SpeechAnalytics | null) ?? null,
     missingTurns: row.missingTurns,
     model: row.model,
     rubricVersion: row.rubricVersion,
