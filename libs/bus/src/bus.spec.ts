@@ -68,14 +68,21 @@ describe('bus', () => {
         throw new AppError('not_found', 'nothing here');
       },
     });
-    await expect(bus.request(Commands.SkillList, { a: 1 })).resolves.toEqual({ echo: { a: 1 } });
-    await expect(bus.request(Commands.TemplateList, {})).rejects.toMatchObject({ code: 'not_found', status: 404 });
+    await expect(bus.request(Commands.SkillList, { caller: { userId: 'u1', roles: ['trainee'] } })).resolves.toEqual({
+      echo: { caller: { userId: 'u1', roles: ['trainee'] } },
+    });
+    // A request that breaks its command's schema never reaches the handler.
+    await expect(bus.request(Commands.SkillList, { caller: { userId: 42 } })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(bus.request(Commands.TemplateList, { caller: { userId: 'u1', roles: ['trainee'] } })).rejects.toMatchObject({
+      code: 'not_found',
+      status: 404,
+    });
     await expect(bus.request(Commands.ScenarioGet, {})).rejects.toMatchObject({ code: 'unavailable' });
   });
 
   it('refuses to publish an event whose payload breaks its schema', async () => {
     await expect(
-      bus.publish(Events.ScenarioPublished, { scenarioId: '', version: 1 } as never, { messageId: 'bad' }),
+      bus.publish(Events.SessionDeleted, { sessionId: '', userId: 'u', deletedAt: 'never' } as never, { messageId: 'bad' }),
     ).rejects.toThrow();
   });
 
@@ -84,9 +91,9 @@ describe('bus', () => {
     children.push(first.child);
     await first.waitFor((l) => l === 'ready');
 
-    await bus.publish(Events.ScenarioPublished, { scenarioId: 'kill-test', version: 1 }, { messageId: 'published-kill-test-1' });
+    await bus.publish(Events.SessionDeleted, { sessionId: 'kill-test', userId: 'u1', deletedAt: new Date().toISOString() }, { messageId: 'deleted-kill-test-1' });
     // A second publish with the same message id is deduplicated by JetStream.
-    await bus.publish(Events.ScenarioPublished, { scenarioId: 'kill-test', version: 1 }, { messageId: 'published-kill-test-1' });
+    await bus.publish(Events.SessionDeleted, { sessionId: 'kill-test', userId: 'u1', deletedAt: new Date().toISOString() }, { messageId: 'deleted-kill-test-1' });
     const received = JSON.parse(await first.waitFor((l) => l.includes('kill-test')));
     expect(received.deliveryCount).toBe(1);
     first.child.kill('SIGKILL');

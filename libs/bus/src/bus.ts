@@ -12,6 +12,7 @@ import { nanos, type Msg, type NatsConnection, type Subscription } from '@nats-i
 import { connect } from '@nats-io/transport-node';
 import {
   AppError,
+  CommandSchemas,
   EventSchemas,
   isErrorBody,
   type CommandName,
@@ -181,7 +182,7 @@ export class Bus {
     const context = fromHeaders(msg.headers);
     let reply: Reply;
     try {
-      const payload = msg.data.length ? msg.json() : undefined;
+      const payload = parseCommand(command, msg);
       reply = { ok: true, data: (await this.options.around(context, () => handler(payload, context))) ?? null };
     } catch (error) {
       if (error instanceof AppError) {
@@ -366,4 +367,21 @@ function safeJson(msg: JsMsg): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A command's request, parsed against its schema: a malformed one is answered `validation_failed`, never handled. */
+function parseCommand(command: CommandName, msg: Msg): unknown {
+  let raw: unknown;
+  try {
+    raw = msg.data.length ? msg.json() : {};
+  } catch {
+    throw new AppError('validation_failed', `${command}: the request is not JSON`);
+  }
+  const parsed = CommandSchemas[command].safeParse(raw);
+  if (!parsed.success) {
+    throw new AppError('validation_failed', `${command}: malformed request`, {
+      issues: parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.'), message: i.message })),
+    });
+  }
+  return parsed.data;
 }

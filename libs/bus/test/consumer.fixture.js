@@ -4,7 +4,7 @@ const { Bus } = require('../dist');
 const IORedis = require('ioredis').default;
 
 const [mode, namespace, natsUrl, redisUrl] = process.argv.slice(2);
-const spec = { durable: 'bus-test', stream: { name: 'SCENARIO', subjects: ['scenario.>'] }, events: ['scenario.published'] };
+const spec = { durable: 'bus-test', stream: { name: 'SESSION', subjects: ['session.>'] }, events: ['session.deleted'] };
 
 async function main() {
   const redis = new IORedis(redisUrl);
@@ -12,8 +12,8 @@ async function main() {
   await bus.consume(
     spec,
     {
-      'scenario.published': async (payload, meta) => {
-        process.stdout.write(`${JSON.stringify({ received: payload.scenarioId, deliveryCount: meta.deliveryCount })}\n`);
+      'session.deleted': async (payload, meta) => {
+        process.stdout.write(`${JSON.stringify({ received: payload.sessionId, deliveryCount: meta.deliveryCount })}\n`);
         if (mode === 'hang') return new Promise(() => undefined);
         // The effect happens once per message id, however often the message is delivered.
         if (await redis.set(`${namespace}:effect:${meta.messageId}`, '1', 'NX')) {

@@ -10,7 +10,6 @@ const iso = z.iso.datetime({ offset: true });
  * against the same schema on arrival, so a malformed message is rejected at the boundary.
  */
 export const EventSchemas = {
-  [Events.ScenarioPublished]: z.object({ scenarioId: id, version: z.number().int() }),
   [Events.SessionCreated]: z.object({ sessionId: id, userId: id, scenarioId: id, mode: SessionMode }),
   [Events.SessionStatusChanged]: z.object({
     sessionId: id,
@@ -67,6 +66,8 @@ export const EventSchemas = {
      */
     outcome: z.enum(['objective_met', 'objective_failed', 'continue']),
     outcomeRationale: z.string().optional(),
+    /** Whether the turn-pipeline played it with the offline branching script (it alone knows its providers). */
+    offlineRoleplayer: z.boolean().optional(),
   }),
   [Events.ProviderFailed]: z.object({
     sessionId: id,

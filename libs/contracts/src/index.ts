@@ -9,3 +9,4 @@ export * from './socket';
 export * from './auth';
 export * from './evaluation';
 export * from './realtime';
+export * from './commands';

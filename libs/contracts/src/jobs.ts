@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { Jobs, type JobName } from './messaging';
 
 /**
@@ -17,3 +18,16 @@ export type JobPayload<J extends JobName> = JobPayloads[J];
 
 /** BullMQ job ids may not contain ':'; these are deterministic so a redelivered event adds no second job. */
 export const jobId = (...parts: (string | number)[]) => parts.join('__');
+
+const id = z.string().min(1).max(64);
+const epochMs = z.number().int().min(0);
+
+/** Job payloads are parsed against these when a worker takes a job: a malformed one fails at once, never half-runs. */
+export const JobSchemas = {
+  [Jobs.IdleTimeout]: z.object({ sessionId: id, armedAt: epochMs }),
+  [Jobs.MaxDuration]: z.object({ sessionId: id }),
+  [Jobs.TranscribeTurn]: z.object({ sessionId: id, turnId: id, sequence: z.number().int().min(1), audioKey: z.string().min(1).max(300), acceptedAt: epochMs }),
+  [Jobs.OpeningTurn]: z.object({ sessionId: id }),
+  [Jobs.ReplyTurn]: z.object({ sessionId: id, afterSequence: z.number().int().min(0), acceptedAt: epochMs }),
+  [Jobs.EvaluateSession]: z.object({ sessionId: id }),
+} as const satisfies { [J in JobName]: z.ZodType<JobPayloads[J]> };

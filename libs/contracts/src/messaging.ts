@@ -28,12 +28,12 @@ export const Commands = {
   SessionPracticeAgain: 'session.practice_again',
   EvaluationGet: 'evaluation.get',
   EvaluationRequeue: 'evaluation.requeue',
+  RoleplayerInfo: 'pipeline.roleplayer_info',
 } as const;
 export type CommandName = (typeof Commands)[keyof typeof Commands];
 
 /** Durable events on JetStream. The first segment names the stream that holds them. */
 export const Events = {
-  ScenarioPublished: 'scenario.published',
   SessionCreated: 'session.created',
   SessionStatusChanged: 'session.status_changed',
   SessionEnded: 'session.ended',
@@ -54,7 +54,6 @@ export interface StreamSpec {
 }
 
 export const Streams = {
-  Scenario: { name: 'SCENARIO', subjects: ['scenario.>'] },
   Session: { name: 'SESSION', subjects: ['session.>'] },
   Asr: { name: 'ASR', subjects: ['asr.>'] },
   Pipeline: { name: 'PIPELINE', subjects: ['pipeline.>'] },

@@ -118,8 +118,11 @@ export interface ScenarioView extends ScenarioDraft {
   status: ScenarioStatus;
   /** Rough length of a practice, from the end criteria. */
   estimatedMinutes: number | null;
-  /** True when practices are played by the offline branching script rather than a model (shown to trainees). */
-  offlineRoleplayer: boolean;
+  /**
+   * True when practices are played by the offline branching script rather than a model (shown to trainees); null
+   * when the turn-pipeline, which decides it, did not answer.
+   */
+  offlineRoleplayer: boolean | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -158,4 +161,16 @@ export interface Page<T> {
   total: number;
   page: number;
   pageSize: number;
+}
+
+/** What a trainee may see of a scenario: everything but the branching script, whose keywords and outcomes are for authors. */
+export function withoutScript<T extends { script?: unknown }>(content: T): Omit<T, 'script'> {
+  const { script: _script, ...visible } = content;
+  return visible;
+}
+
+/** The turn-pipeline's answer to `pipeline.roleplayer_info`: how it plays personas. */
+export interface RoleplayerInfo {
+  offline: boolean;
+  model: string;
 }

@@ -64,8 +64,8 @@ export interface SessionView {
   mode: SessionMode;
   status: SessionStatus;
   terminationReason: TerminationReason | null;
-  /** Whether the roleplayer is the offline branching script rather than a model. */
-  offlineRoleplayer: boolean;
+  /** Whether the roleplayer is the offline branching script rather than a model; null until the opening turn says. */
+  offlineRoleplayer: boolean | null;
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;

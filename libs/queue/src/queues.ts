@@ -1,6 +1,6 @@
-import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
-import { QueueJobs, type JobName, type JobPayload, type QueueName } from '@parley/contracts';
+import { JobSchemas, QueueJobs, type JobName, type JobPayload, type QueueName } from '@parley/contracts';
 
 export interface QueueLogger {
   info(obj: object, msg?: string): void;
@@ -109,7 +109,13 @@ export class JobQueues {
           this.logger.warn({ queue: queueName, job: job.name, jobId: job.id }, 'no handler for job; skipped');
           throw new Error(`No handler for job ${job.name}`);
         }
-        return around(job, () => handler(job.data as never, job));
+        const payload = JobSchemas[job.name as JobName].safeParse(job.data);
+        if (!payload.success) {
+          // Retrying cannot fix it: fail it at once, kept in the failed set (the queue's dead letters) for operators.
+          this.logger.error({ queue: queueName, job: job.name, jobId: job.id, issues: payload.error.issues.slice(0, 5) }, 'malformed job payload; dead-lettered');
+          throw new UnrecoverableError(`Malformed ${job.name} payload`);
+        }
+        return around(job, () => handler(payload.data as never, job));
       },
       {
         connection: workerConnection,

@@ -4,6 +4,8 @@ import { DbModule } from '@parley/db';
 import { ObservabilityModule } from '@parley/observability';
 import { QueueModule } from '@parley/queue';
 import { EVALUATOR_CONFIG, judgeEndpoint, type EvaluatorConfig } from './config';
+import { OutboxModule } from '@parley/outbox';
+import { EvaluationReconciler } from './evaluations/evaluation-reconciler.service';
 import { EvaluationMessaging } from './evaluations/evaluation.messaging';
 import { EvaluationService } from './evaluations/evaluation.service';
 import { HeuristicJudge } from './scoring/heuristic-judge';
@@ -22,12 +24,14 @@ export function evaluatorModule(config: EvaluatorConfig) {
       BusModule.forService('evaluator', config),
       QueueModule.forRoot({ redisUrl: config.REDIS_URL, namespace: config.PARLEY_NAMESPACE, service: 'evaluator' }),
       DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),
+      OutboxModule.forRoot({ service: 'evaluator', table: 'evaluator_outbox' }),
     ],
     providers: [
       { provide: EVALUATOR_CONFIG, useValue: config },
       { provide: JUDGE, useValue: judge },
       EvaluationService,
       EvaluationMessaging,
+      EvaluationReconciler,
     ],
   })
   class EvaluatorModule {}

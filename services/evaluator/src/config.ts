@@ -38,6 +38,8 @@ export const EvaluatorEnv = BaseEnv.extend(NatsEnv.shape)
     LLM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
     /** Runs of an evaluation job that failed on infrastructure (database, provider outage) before it is marked failed. */
     EVAL_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+    /** How often evaluations abandoned by their job (stalled too often, failed outside our code) are settled as failed. */
+    EVAL_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   });
 
 export type EvaluatorConfig = Config<typeof EvaluatorEnv>;

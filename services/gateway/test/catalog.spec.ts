@@ -8,7 +8,8 @@ describe('scenario catalog', () => {
   let author: string;
 
   beforeAll(async () => {
-    platform = await TestPlatform.start({ services: ['gateway', 'session'] });
+    // turn-pipeline answers whether personas are played offline: only it knows its providers.
+    platform = await TestPlatform.start({ services: ['gateway', 'session', 'turn-pipeline'] });
     gateway = platform.url('gateway');
     trainee = await devToken(gateway, 'trainee-cat');
     author = await devToken(gateway, 'author-cat', ['author']);
@@ -34,6 +35,12 @@ describe('scenario catalog', () => {
     expect(first.objectives.length).toBeGreaterThan(0);
     expect(first.estimatedMinutes).toBeGreaterThan(0);
     expect(first.offlineRoleplayer).toBe(true);
+    // The branching script (keywords, outcomes) is for authors only.
+    expect(body.items.every((s: { script?: unknown }) => s.script === undefined)).toBe(true);
+    const asAuthor = await api(gateway, 'GET', `/api/scenarios/${first.id}`, { token: author });
+    expect(asAuthor.body.script?.nodes.length).toBeGreaterThan(1);
+    const asTrainee = await api(gateway, 'GET', `/api/scenarios/${first.id}`, { token: trainee });
+    expect(asTrainee.body.script).toBeUndefined();
   });
 
   it('paginates without overlap', async () => {

@@ -23,7 +23,8 @@ describe('practice session, turn mode', () => {
     gateway = platform.url('gateway');
     token = await devToken(gateway, 'trainee-practice');
     author = await devToken(gateway, 'author-practice', ['author']);
-    scenario = (await api<ScenarioView>(gateway, 'GET', `/api/scenarios/${SCENARIO}`, { token })).body;
+    // Authors see the branching script the offline roleplayer follows; the tests check replies against it.
+    scenario = (await api<ScenarioView>(gateway, 'GET', `/api/scenarios/${SCENARIO}`, { token: author })).body;
   }, 120_000);
 
   afterAll(() => platform?.stop());
@@ -32,13 +33,15 @@ describe('practice session, turn mode', () => {
     const created = await createSession(gateway, token, SCENARIO);
     expect(created.status).toBe(201);
     const sessionId = created.body.session.id;
-    expect(created.body.session).toMatchObject({ status: 'active', offlineRoleplayer: true, mode: 'turn' });
+    // Who plays the persona is known once the turn-pipeline has spoken the opening.
+    expect(created.body.session).toMatchObject({ status: 'active', offlineRoleplayer: null, mode: 'turn' });
 
     const client = await PracticeClient.connect(gateway, token);
     try {
       await client.join(sessionId);
       // The AI speaks first, without any trainee input.
       const opening = await client.next('ai_turn', (e) => e.turn.sequence === 0);
+      expect((await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token })).body.session.offlineRoleplayer).toBe(true);
       const start = scenario.script!.nodes.find((n) => n.id === scenario.script!.start)!;
       expect(opening.turn.text).toBe(start.say[0]);
       expect(await expectPlayableAudio(opening.turn)).toBeGreaterThan(1000);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BusModule } from '@parley/bus';
 import { DbModule } from '@parley/db';
 import { ObservabilityModule } from '@parley/observability';
+import { OutboxModule } from '@parley/outbox';
 import { QueueModule } from '@parley/queue';
 import { StorageModule, storageConfigFromEnv } from '@parley/storage';
 import { CapacityService } from './capacity/capacity.service';
@@ -11,6 +12,7 @@ import { ScenarioCatalogService } from './catalog/scenario-catalog.service';
 import { SESSION_CONFIG, type SessionConfig } from './config';
 import { SessionMessaging } from './sessions/session.commands';
 import { SessionLifecycle } from './sessions/session-lifecycle.service';
+import { SessionReconciler } from './sessions/session-reconciler.service';
 import { SessionTimers } from './timers/session-timers.service';
 import { TimerJobs } from './timers/timer-jobs';
 import { TurnsService } from './turns/turns.service';
@@ -23,6 +25,7 @@ export function sessionModule(config: SessionConfig) {
       QueueModule.forRoot({ redisUrl: config.REDIS_URL, namespace: config.PARLEY_NAMESPACE, service: 'session' }),
       DbModule.forRoot({ databaseUrl: config.DATABASE_URL }),
       StorageModule.forRoot(storageConfigFromEnv(config)),
+      OutboxModule.forRoot({ service: 'session', table: 'session_outbox' }),
     ],
     providers: [
       { provide: SESSION_CONFIG, useValue: config },
@@ -35,6 +38,7 @@ export function sessionModule(config: SessionConfig) {
       HistoryService,
       SessionMessaging,
       TimerJobs,
+      SessionReconciler,
     ],
   })
   class SessionModule {}

@@ -17,8 +17,8 @@ export const SessionEnv = BaseEnv.extend(NatsEnv.shape)
     TIMER_CONCURRENCY: z.coerce.number().int().min(1).default(16),
     /** A crashed replica's timer job is taken over after this long. */
     QUEUE_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
-    /** Only whether it is set matters here: without a model the roleplayer is the offline script (labelled so). */
-    LLM_BASE_URL: env.optionalUrl,
+    /** How often each replica repairs what crashes and outages left behind (timers, half-ended sessions). */
+    RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   });
 
 export type SessionConfig = Config<typeof SessionEnv>;

@@ -13,6 +13,7 @@ import { OpeningTurnService } from './opening/opening-turn.service';
 import { SessionCreatedConsumer } from './opening/session-created.consumer';
 import { PipelineMetrics } from './pipeline.metrics';
 import { providersProvider } from './providers/providers.provider';
+import { RoleplayerInfoCommand } from './providers/roleplayer-info.command';
 import { ObjectiveCheckService } from './reply/objective-check.service';
 import { ReplyTriggerConsumer } from './reply/reply-trigger.consumer';
 import { ReplyTurnService } from './reply/reply-turn.service';
@@ -39,6 +40,7 @@ export function turnPipelineModule(config: TurnPipelineConfig) {
       TurnPipelineWorker,
       SessionCreatedConsumer,
       ReplyTriggerConsumer,
+      RoleplayerInfoCommand,
     ],
   })
   class TurnPipelineModule {}

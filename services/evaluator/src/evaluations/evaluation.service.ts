@@ -10,7 +10,7 @@ import {
   type EventPayload,
   type ScenarioContent,
 } from '@parley/contracts';
-import { Bus } from '@parley/bus';
+import { Outbox, type OutboxWriter } from '@parley/outbox';
 import { PRISMA, type Evaluation, type PrismaClient } from '@parley/db';
 import { Metrics } from '@parley/observability';
 import { JobQueues, type JobAttempt } from '@parley/queue';
@@ -26,6 +26,7 @@ const TRANSCRIPT_POLL_MS = 250;
 
 /** The first evaluation of a session; requeues get their own ids because finished ids stay stored for dedupe. */
 const firstJobId = (sessionId: string) => jobId('evaluate', sessionId);
+const requeueJobId = (row: Pick<Evaluation, 'sessionId' | 'queuedAt'>) => jobId('evaluate', row.sessionId, row.queuedAt.getTime());
 
 /**
  * Exactly one evaluation per session (SPEC §5): queued when the session ends, scored by a BullMQ job that waits
@@ -42,7 +43,7 @@ export class EvaluationService {
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(EVALUATOR_CONFIG) private readonly config: EvaluatorConfig,
     @Inject(JUDGE) private readonly judge: Judge,
-    private readonly bus: Bus,
+    private readonly outbox: Outbox,
     private readonly queues: JobQueues,
     metrics: Metrics,
   ) {
@@ -50,16 +51,18 @@ export class EvaluationService {
     this.outcomes = metrics.counter('evaluations_total', 'Evaluations finished, by status', ['status', 'judge']);
   }
 
-  /** SessionEnded: creates the evaluation once and queues its job; redeliveries find both already there. */
+  /** SessionEnded: creates the evaluation and its job once, together; redeliveries find both already there. */
   async sessionEnded(event: EventPayload<typeof Events.SessionEnded>): Promise<void> {
     const session = await this.prisma.practiceSession.findUnique({ where: { id: event.sessionId }, select: { id: true } });
     if (!session) return;
-    // ON CONFLICT DO NOTHING: a redelivered event racing the first one cannot make a second row.
-    await this.prisma.evaluation.createMany({
-      data: [{ sessionId: event.sessionId, userId: event.userId, status: 'queued' }],
-      skipDuplicates: true,
+    await this.outbox.transaction(async (tx, out) => {
+      // ON CONFLICT DO NOTHING: a redelivered event racing the first one cannot make a second row.
+      const created = await tx.evaluation.createMany({
+        data: [{ sessionId: event.sessionId, userId: event.userId, status: 'queued' }],
+        skipDuplicates: true,
+      });
+      if (created.count) await this.enqueue(out, event.sessionId, firstJobId(event.sessionId));
     });
-    await this.enqueue(event.sessionId, firstJobId(event.sessionId));
   }
 
   /** SessionDeleted: a job still waiting is removed; a running one finds nothing to write. */
@@ -154,17 +157,21 @@ export class EvaluationService {
             finishedAt,
           }
         : { status: result.status, failureReason: result.failureReason, finishedAt };
-    const written = await this.prisma.evaluation.updateMany({ where: { sessionId: evaluation.sessionId }, data });
-    if (written.count === 0) return;
-    const current = await this.prisma.evaluation.findUniqueOrThrow({ where: { sessionId: evaluation.sessionId } });
+    const current = await this.outbox.transaction(async (tx, out) => {
+      const written = await tx.evaluation.updateMany({ where: { sessionId: evaluation.sessionId }, data });
+      if (written.count === 0) return null; // deleted meanwhile
+      const row = await tx.evaluation.findUniqueOrThrow({ where: { sessionId: evaluation.sessionId } });
+      await out.event(
+        Events.EvaluationCompleted,
+        { sessionId: row.sessionId, userId: row.userId, evaluationId: row.id, status: result.status },
+        `evaluation-completed-${row.id}-${row.attempts}`,
+      );
+      return row;
+    });
+    if (!current) return;
     const session = await this.prisma.practiceSession.findUnique({ where: { id: evaluation.sessionId }, select: { endedAt: true } });
     if (session?.endedAt) this.doneSeconds.observe({ status: result.status }, (finishedAt.getTime() - session.endedAt.getTime()) / 1000);
     this.outcomes.inc({ status: result.status, judge: this.judge.heuristic ? 'heuristic' : 'llm' });
-    await this.bus.publish(
-      Events.EvaluationCompleted,
-      { sessionId: current.sessionId, userId: current.userId, evaluationId: current.id, status: result.status },
-      { messageId: `evaluation-completed-${current.id}-${current.attempts}` },
-    );
   }
 
   async get(caller: Caller, sessionId: unknown): Promise<EvaluationView> {
@@ -174,35 +181,77 @@ export class EvaluationService {
   /** Requeues a finished or failed evaluation; refused while one is queued or running. */
   async requeue(caller: Caller, sessionId: unknown): Promise<EvaluationView> {
     const evaluation = await this.owned(caller, sessionId);
-    const reset = await this.prisma.evaluation.updateMany({
-      where: { sessionId: evaluation.sessionId, status: { in: ['succeeded', 'failed'] } },
-      data: {
-        status: 'queued',
-        queuedAt: new Date(),
-        startedAt: null,
-        finishedAt: null,
-        failureReason: null,
-        ratings: [],
-        summary: null,
-        strengths: [],
-        improvements: [],
-        objectivesAchieved: [],
-        objectivesMissed: [],
-        missingTurns: [],
-      },
+    // The reset and its job commit together: a requeue can never leave a row queued with no job behind it.
+    const queued = await this.outbox.transaction(async (tx, out) => {
+      const reset = await tx.evaluation.updateMany({
+        where: { sessionId: evaluation.sessionId, status: { in: ['succeeded', 'failed'] } },
+        data: {
+          status: 'queued',
+          queuedAt: new Date(),
+          startedAt: null,
+          finishedAt: null,
+          failureReason: null,
+          ratings: [],
+          summary: null,
+          strengths: [],
+          improvements: [],
+          objectivesAchieved: [],
+          objectivesMissed: [],
+          missingTurns: [],
+        },
+      });
+      if (reset.count === 0) throw new AppError('evaluation_running', 'An evaluation of this session is already queued or running');
+      const row = await tx.evaluation.findUniqueOrThrow({ where: { sessionId: evaluation.sessionId } });
+      await this.enqueue(out, row.sessionId, requeueJobId(row));
+      return row;
     });
-    if (reset.count === 0) throw new AppError('evaluation_running', 'An evaluation of this session is already queued or running');
-    const queued = await this.prisma.evaluation.findUniqueOrThrow({ where: { sessionId: evaluation.sessionId } });
-    await this.enqueue(queued.sessionId, jobId('evaluate', queued.sessionId, queued.queuedAt.getTime()));
     return view(queued);
   }
 
-  private async enqueue(sessionId: string, id: string): Promise<void> {
-    await this.queues.add(Queues.Evaluation, Jobs.EvaluateSession, { sessionId }, {
+  private async enqueue(out: OutboxWriter, sessionId: string, id: string): Promise<void> {
+    await out.job(Queues.Evaluation, Jobs.EvaluateSession, { sessionId }, {
       jobId: id,
       attempts: this.config.EVAL_JOB_ATTEMPTS,
       backoffMs: 2_000,
     });
+  }
+
+  /**
+   * An evaluation whose job ended outside our code (it stalled too often, or failed on its last attempt before our
+   * handler could record it) would stay queued or running forever and refuse every requeue: mark it failed, visibly,
+   * so it can be requeued. Runs periodically; jobs still waiting, running or retrying are left alone.
+   */
+  async settleAbandoned(olderThanMs: number): Promise<number> {
+    const stale = await this.prisma.evaluation.findMany({
+      where: { status: { in: ['queued', 'running'] }, updatedAt: { lt: new Date(Date.now() - olderThanMs) } },
+      take: 200,
+    });
+    let settled = 0;
+    for (const evaluation of stale) {
+      const state = await this.jobState([requeueJobId(evaluation), firstJobId(evaluation.sessionId)]);
+      if (state === 'alive') continue;
+      if (state === 'missing' && (await this.outbox.pending()) > 0) continue; // its job may still be on its way
+      const written = await this.prisma.evaluation.updateMany({
+        where: { id: evaluation.id, status: evaluation.status, updatedAt: evaluation.updatedAt },
+        data: { status: 'failed', failureReason: 'The evaluation stopped unexpectedly; requeue it to try again', finishedAt: new Date() },
+      });
+      if (written.count) {
+        settled++;
+        this.logger.warn({ sessionId: evaluation.sessionId, jobState: state }, 'abandoned evaluation marked failed');
+      }
+    }
+    return settled;
+  }
+
+  /** `alive` while one of the jobs waits, runs or retries; `dead` when the newest one is finished or failed for good. */
+  private async jobState(ids: string[]): Promise<'alive' | 'dead' | 'missing'> {
+    for (const id of ids) {
+      const job = await this.queues.queue(Queues.Evaluation).getJob(id);
+      if (!job) continue;
+      const state = await job.getState();
+      return state === 'failed' || state === 'completed' ? 'dead' : 'alive';
+    }
+    return 'missing';
   }
 
   /** The caller's evaluation; another user's is indistinguishable from none (SPEC §10). */

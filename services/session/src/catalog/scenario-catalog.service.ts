@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   AppError,
-  Events,
+  Commands,
+  withoutScript,
+  type RoleplayerInfo,
   ScenarioContentSchema,
   ScenarioDraftSchema,
   ScenarioListQuerySchema,
@@ -17,9 +19,10 @@ import {
 import { Bus } from '@parley/bus';
 import { PRISMA, scenarioColumns, type Prisma, type PrismaClient } from '@parley/db';
 import { randomBytes } from 'node:crypto';
-import { SESSION_CONFIG, type SessionConfig } from '../config';
 
 type ScenarioWithVersion = Prisma.ScenarioGetPayload<{ include: { versions: true } }>;
+
+const ROLEPLAYER_INFO_TTL_MS = 30_000;
 
 const isAuthor = (caller: Caller) => caller.roles.includes('author');
 
@@ -32,9 +35,10 @@ const isAuthor = (caller: Caller) => caller.roles.includes('author');
 export class ScenarioCatalogService {
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
-    @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
     private readonly bus: Bus,
   ) {}
+
+  private roleplayer: { offline: boolean; at: number } | null = null;
 
   async list(caller: Caller, rawQuery: unknown): Promise<Page<ScenarioView>> {
     const query = parseOrThrow(ScenarioListQuerySchema, rawQuery ?? {}, 'scenario query');
@@ -67,14 +71,15 @@ export class ScenarioCatalogService {
         include: { versions: true },
       }),
     ]);
-    return { items: rows.map((row) => this.view(row, published)), total, page: query.page, pageSize: query.pageSize };
+    const offline = await this.offlineRoleplayer();
+    return { items: rows.map((row) => this.view(row, published, isAuthor(caller), offline)), total, page: query.page, pageSize: query.pageSize };
   }
 
   async get(caller: Caller, id: unknown): Promise<ScenarioView> {
     const row = await this.find(id);
-    if (row.publishedVersion !== null) return this.view(row, !isAuthor(caller));
+    if (row.publishedVersion !== null) return this.view(row, !isAuthor(caller), isAuthor(caller), await this.offlineRoleplayer());
     if (!isAuthor(caller)) throw new AppError('not_found', 'No such scenario');
-    return this.view(row, false);
+    return this.view(row, false, true, await this.offlineRoleplayer());
   }
 
   async create(caller: Caller, content: unknown): Promise<ScenarioView> {
@@ -91,7 +96,7 @@ export class ScenarioCatalogService {
       },
       include: { versions: true },
     });
-    return this.view(row, false);
+    return this.view(row, false, true, null);
   }
 
   async update(_caller: Caller, id: unknown, content: unknown): Promise<ScenarioView> {
@@ -112,7 +117,7 @@ export class ScenarioCatalogService {
       if ((error as { code?: string }).code === 'P2025') throw new AppError('conflict', 'The scenario changed meanwhile; reload and retry');
       throw error;
     });
-    return this.view(row, false);
+    return this.view(row, false, true, null);
   }
 
   async publish(_caller: Caller, id: unknown): Promise<ScenarioView> {
@@ -128,12 +133,7 @@ export class ScenarioCatalogService {
       data: { status: 'published', publishedVersion: existing.currentVersion, ...scenarioColumns(complete) },
       include: { versions: true },
     });
-    await this.bus.publish(
-      Events.ScenarioPublished,
-      { scenarioId: row.id, version: existing.currentVersion },
-      { messageId: `scenario-published-${row.id}-${existing.currentVersion}` },
-    );
-    return this.view(row, true);
+    return this.view(row, true, true, null);
   }
 
   async skills(): Promise<Skill[]> {
@@ -156,17 +156,36 @@ export class ScenarioCatalogService {
     return row;
   }
 
-  /** `published`: show the published version (what trainees practise); otherwise the latest draft. */
-  private view(row: ScenarioWithVersion, published: boolean): ScenarioView {
+  /**
+   * Whether practices are played by the offline script: only the turn-pipeline, where the roleplayer runs, knows.
+   * Asked briefly and remembered for a while; null when no pipeline answers.
+   */
+  private async offlineRoleplayer(): Promise<boolean | null> {
+    if (this.roleplayer && Date.now() - this.roleplayer.at < ROLEPLAYER_INFO_TTL_MS) return this.roleplayer.offline;
+    try {
+      const info = await this.bus.request<RoleplayerInfo>(Commands.RoleplayerInfo, {}, undefined, 1_000);
+      this.roleplayer = { offline: info.offline, at: Date.now() };
+      return info.offline;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * `published`: show the published version (what trainees practise); otherwise the latest draft. The branching
+   * script (its keywords and outcomes) is for authors only.
+   */
+  private view(row: ScenarioWithVersion, published: boolean, author: boolean, offlineRoleplayer: boolean | null): ScenarioView {
     const version = published && row.publishedVersion !== null ? row.publishedVersion : row.currentVersion;
-    const content = contentOf(row, version);
+    const stored = contentOf(row, version);
+    const content = author ? stored : withoutScript(stored);
     return {
       ...content,
       id: row.id,
       version,
       status: version === row.publishedVersion ? 'published' : 'draft',
       estimatedMinutes: content.endCriteria?.maxDurationSec ? Math.ceil(content.endCriteria.maxDurationSec / 60) : null,
-      offlineRoleplayer: !this.config.LLM_BASE_URL,
+      offlineRoleplayer,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };

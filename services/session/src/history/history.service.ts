@@ -10,7 +10,7 @@ import {
   type Page,
   type SessionState,
 } from '@parley/contracts';
-import { Bus } from '@parley/bus';
+import { Outbox } from '@parley/outbox';
 import { PRISMA, type Prisma, type PrismaClient } from '@parley/db';
 import { Metrics } from '@parley/observability';
 import { ObjectStorage, sessionPrefix } from '@parley/storage';
@@ -27,7 +27,7 @@ export class HistoryService {
 
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
-    private readonly bus: Bus,
+    private readonly outbox: Outbox,
     private readonly storage: ObjectStorage,
     private readonly lifecycle: SessionLifecycle,
     metrics: Metrics,
@@ -97,12 +97,15 @@ export class HistoryService {
     const session = await this.lifecycle.owned(caller, sessionId);
     if (isOpen(session.status)) await this.lifecycle.end(session.id, 'manual_stop');
     await this.storage.deletePrefix(sessionPrefix(session.id));
-    await this.prisma.practiceSession.deleteMany({ where: { id: session.id, userId: caller.userId } });
-    await this.bus.publish(
-      Events.SessionDeleted,
-      { sessionId: session.id, userId: session.userId, deletedAt: new Date().toISOString() },
-      { messageId: `session-deleted-${session.id}` },
-    );
+    await this.outbox.transaction(async (tx, out) => {
+      const deleted = await tx.practiceSession.deleteMany({ where: { id: session.id, userId: caller.userId } });
+      if (deleted.count === 0) return;
+      await out.event(
+        Events.SessionDeleted,
+        { sessionId: session.id, userId: session.userId, deletedAt: new Date().toISOString() },
+        `session-deleted-${session.id}`,
+      );
+    });
     return null;
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   AppError,
   CreateSessionSchema,
@@ -7,6 +7,7 @@ import {
   ScenarioContentSchema,
   missingFields,
   parseOrThrow,
+  withoutScript,
   type Caller,
   type ScenarioContent,
   type SessionState,
@@ -14,8 +15,8 @@ import {
   type SessionView,
   type TerminationReason,
 } from '@parley/contracts';
-import { Bus } from '@parley/bus';
-import { PRISMA, type PracticeSession, type PrismaClient } from '@parley/db';
+import { PRISMA, type PracticeSession, type Prisma, type PrismaClient } from '@parley/db';
+import { Outbox, type OutboxWriter } from '@parley/outbox';
 import { Metrics } from '@parley/observability';
 import { ObjectStorage } from '@parley/storage';
 import type { Counter } from 'prom-client';
@@ -32,13 +33,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * published), timers, and the state a joining client receives.
  */
 @Injectable()
-export class SessionLifecycle implements OnApplicationBootstrap {
+export class SessionLifecycle {
   private readonly logger = new Logger(SessionLifecycle.name);
 
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
-    private readonly bus: Bus,
+    private readonly outbox: Outbox,
     private readonly capacity: CapacityService,
     private readonly timers: SessionTimers,
     private readonly storage: ObjectStorage,
@@ -50,12 +51,6 @@ export class SessionLifecycle implements OnApplicationBootstrap {
 
   private readonly created: Counter;
   private readonly ended: Counter;
-
-  /** A replica that died between "ending" and "ended" left sessions half-closed; finish them. */
-  async onApplicationBootstrap(): Promise<void> {
-    const stuck = await this.prisma.practiceSession.findMany({ where: { status: 'ending' }, take: 1000 });
-    for (const session of stuck) await this.finishEnding(session);
-  }
 
   async create(caller: Caller, body: unknown): Promise<SessionState> {
     const request = parseOrThrow(CreateSessionSchema, body ?? {}, 'session request');
@@ -77,55 +72,51 @@ export class SessionLifecycle implements OnApplicationBootstrap {
     const { scenario, content } = await this.publishedScenario(request.scenarioId);
     // ON CONFLICT DO NOTHING: concurrent first sessions of one user must not race on the user row.
     await this.prisma.user.createMany({ data: [{ id: caller.userId }], skipDuplicates: true });
-    const session = await this.capacity.admit((tx) =>
-      tx.practiceSession.create({
+    // Admission, the active row, its timers and its announcements commit together: a crash or a NATS outage can
+    // delay them but never leave a session without its opening turn or its deadlines.
+    let out!: OutboxWriter;
+    const session = await this.capacity.admit(async (tx) => {
+      out = this.outbox.writer(tx);
+      const startedAt = new Date();
+      const row = await tx.practiceSession.create({
         data: {
           userId: caller.userId,
           scenarioId: scenario.id,
           scenarioVersion: scenario.publishedVersion!,
           mode: request.mode,
-          status: 'pending',
-          offlineRoleplayer: !this.config.LLM_BASE_URL,
+          status: 'active',
           clientStartedAt,
           clockDriftMs: driftMs,
+          startedAt,
+          lastActivityAt: startedAt,
+          maxDurationAt: new Date(startedAt.getTime() + content.endCriteria.maxDurationSec * 1000),
+          idleAt: new Date(startedAt.getTime() + content.endCriteria.idleTimeoutSec * 1000),
         },
-      }),
-    );
-
-    const startedAt = new Date();
-    const active = await this.transition(session, 'active', {
-      startedAt,
-      lastActivityAt: startedAt,
-      maxDurationAt: new Date(startedAt.getTime() + content.endCriteria.maxDurationSec * 1000),
-      idleAt: new Date(startedAt.getTime() + content.endCriteria.idleTimeoutSec * 1000),
-    });
-    try {
-      await this.timers.armMaxDuration(active);
-      await this.timers.armIdle(active.id, active.idleAt!, null);
-      await this.bus.publish(
+      });
+      await this.announceStatus(out, row, 'pending', 'active');
+      await this.timers.armMaxDuration(out, row);
+      await this.timers.armIdle(out, row.id, row.idleAt!);
+      await out.event(
         Events.SessionCreated,
-        { sessionId: active.id, userId: active.userId, scenarioId: active.scenarioId, mode: active.mode },
-        { messageId: `session-created-${active.id}` },
+        { sessionId: row.id, userId: row.userId, scenarioId: row.scenarioId, mode: row.mode },
+        `session-created-${row.id}`,
       );
-    } catch (error) {
-      // Without timers or the opening turn the session could never proceed: fail it visibly instead.
-      this.logger.error({ err: error, sessionId: active.id }, 'session start failed');
-      await this.end(active.id, 'provider_error');
-      throw new AppError('unavailable', 'The practice could not be started; try again shortly');
-    }
-    this.created.inc({ mode: active.mode });
-    return { session: sessionView(active, content.title), turns: [] };
+      return row;
+    });
+    await this.outbox.relayCommitted(out);
+    this.created.inc({ mode: session.mode });
+    return { session: sessionView(session, content.title), turns: [] };
   }
 
   /** Everything a joining client or a replay needs: the session, every turn, and the scenario as practised. */
-  async state(caller: Caller, sessionId: unknown): Promise<SessionState & { scenario: ScenarioContent }> {
+  async state(caller: Caller, sessionId: unknown): Promise<SessionState & { scenario: Omit<ScenarioContent, 'script'> }> {
     const session = await this.owned(caller, sessionId);
     const [turns, version] = await Promise.all([
       this.prisma.turn.findMany({ where: { sessionId: session.id }, orderBy: { sequence: 'asc' } }),
       this.scenarioVersion(session),
     ]);
     const views = await Promise.all(turns.map(async (t) => turnView(t, await this.audioUrl(t.audioKey))));
-    return { session: sessionView(session, version.title), turns: views, scenario: version };
+    return { session: sessionView(session, version.title), turns: views, scenario: withoutScript(version) };
   }
 
   async stop(caller: Caller, sessionId: unknown): Promise<SessionView> {
@@ -135,57 +126,57 @@ export class SessionLifecycle implements OnApplicationBootstrap {
   }
 
   /**
-   * Ends an open session with `reason`: open → ending → ended (failed for provider errors), each change published,
-   * then `SessionEnded` (which queues the one evaluation) and the timers disarmed. Ending twice is a no-op, and
-   * concurrent enders race on a conditional update that only one wins.
+   * Ends an open session with `reason` (failed for provider errors). The final row and its announcements (both
+   * status changes, then `SessionEnded`, which queues the one evaluation) commit together. Ending twice is a no-op,
+   * and concurrent enders race on a conditional update that only one wins.
    */
   async end(sessionId: string, reason: TerminationReason): Promise<PracticeSession> {
     const session = await this.prisma.practiceSession.findUnique({ where: { id: sessionId } });
     if (!session) throw new AppError('not_found', 'No such session');
-    if (!isOpen(session.status)) return session;
-    assertTransition(session.status, 'ending');
-    const claimed = await this.prisma.practiceSession.updateMany({
-      where: { id: sessionId, status: session.status },
-      data: { status: 'ending', terminationReason: reason },
-    });
-    if (claimed.count === 0) return this.prisma.practiceSession.findUniqueOrThrow({ where: { id: sessionId } });
-    await this.publishStatus(session, session.status, 'ending');
-    return this.finishEnding({ ...session, status: 'ending', terminationReason: reason });
-  }
-
-  private async finishEnding(session: PracticeSession): Promise<PracticeSession> {
-    const reason = session.terminationReason ?? 'manual_stop';
-    const ended = await this.transition(session, reason === 'provider_error' ? 'failed' : 'ended', {
-      endedAt: session.endedAt ?? new Date(),
-    });
+    if (!isOpen(session.status) && session.status !== 'ending') return session;
+    const ended = await this.outbox.transaction((tx, out) => this.finish(tx, out, session, session.terminationReason ?? reason));
+    if (!ended) return this.prisma.practiceSession.findUniqueOrThrow({ where: { id: sessionId } });
     await this.timers.disarm(ended);
-    await this.bus.publish(
-      Events.SessionEnded,
-      { sessionId: ended.id, userId: ended.userId, reason, status: ended.status, endedAt: ended.endedAt!.toISOString() },
-      { messageId: `session-ended-${ended.id}` },
-    );
-    this.ended.inc({ reason });
-    this.logger.log({ sessionId: ended.id, reason }, 'session ended');
+    this.ended.inc({ reason: ended.terminationReason ?? reason });
+    this.logger.log({ sessionId: ended.id, reason: ended.terminationReason }, 'session ended');
     return ended;
   }
 
-  /** Moves `session` to `to` if nobody changed its status meanwhile, and publishes the change. */
-  async transition(session: PracticeSession, to: SessionStatus, data: Partial<PracticeSession> = {}): Promise<PracticeSession> {
-    assertTransition(session.status, to);
-    const result = await this.prisma.practiceSession.updateMany({
+  private async finish(
+    tx: Prisma.TransactionClient,
+    out: OutboxWriter,
+    session: PracticeSession,
+    reason: TerminationReason,
+  ): Promise<PracticeSession | null> {
+    const final: SessionStatus = reason === 'provider_error' ? 'failed' : 'ended';
+    if (session.status !== 'ending') assertTransition(session.status, 'ending');
+    assertTransition('ending', final);
+    const endedAt = session.endedAt ?? new Date();
+    const claimed = await tx.practiceSession.updateMany({
       where: { id: session.id, status: session.status },
-      data: { ...data, status: to },
+      data: { status: final, terminationReason: reason, endedAt },
     });
-    if (result.count === 0) throw new AppError('conflict', 'The session changed meanwhile');
-    await this.publishStatus(session, session.status, to);
-    return this.prisma.practiceSession.findUniqueOrThrow({ where: { id: session.id } });
+    if (claimed.count === 0) return null;
+    if (session.status !== 'ending') await this.announceStatus(out, session, session.status, 'ending');
+    await this.announceStatus(out, session, 'ending', final);
+    await out.event(
+      Events.SessionEnded,
+      { sessionId: session.id, userId: session.userId, reason, status: final, endedAt: endedAt.toISOString() },
+      `session-ended-${session.id}`,
+    );
+    return { ...session, status: final, terminationReason: reason, endedAt };
   }
 
-  private async publishStatus(session: PracticeSession, from: SessionStatus, to: SessionStatus): Promise<void> {
-    await this.bus.publish(
+  private async announceStatus(
+    out: OutboxWriter,
+    session: Pick<PracticeSession, 'id' | 'userId'>,
+    from: SessionStatus,
+    to: SessionStatus,
+  ): Promise<void> {
+    await out.event(
       Events.SessionStatusChanged,
       { sessionId: session.id, userId: session.userId, from, to, at: new Date().toISOString() },
-      { messageId: `session-status-${session.id}-${to}` },
+      `session-status-${session.id}-${to}`,
     );
   }
 

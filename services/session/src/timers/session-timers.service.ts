@@ -1,45 +1,81 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Jobs, Queues, jobId } from '@parley/contracts';
 import type { PracticeSession } from '@parley/db';
+import type { OutboxWriter } from '@parley/outbox';
 import { JobQueues } from '@parley/queue';
 
 const idleJobId = (sessionId: string, idleAt: Date) => jobId('idle', sessionId, idleAt.getTime());
 const maxDurationJobId = (sessionId: string) => jobId('maxdur', sessionId);
+const TIMER_JOB = { attempts: 5, backoffMs: 200 } as const;
 
 /**
  * Server-authoritative, durable timers (SPEC §4.8): delayed BullMQ jobs in Redis, so a deadline fires even when
- * the replica that armed it is gone. The session row holds the deadline; a job that fires for a deadline that
- * has since moved (idle re-armed by a turn) finds it in the future and does nothing (see TimerJobs).
+ * the replica that armed it is gone. They are armed through the outbox, in the transaction that sets the deadline,
+ * so a deadline is never stored without its timer. The session row holds the deadline; a job that fires for a
+ * deadline that has since moved (idle re-armed by a turn) finds it in the future and does nothing (see TimerJobs).
  */
 @Injectable()
 export class SessionTimers {
+  private readonly logger = new Logger(SessionTimers.name);
+
   constructor(private readonly queues: JobQueues) {}
 
-  async armMaxDuration(session: Pick<PracticeSession, 'id' | 'maxDurationAt'>): Promise<void> {
+  async armMaxDuration(out: OutboxWriter, session: Pick<PracticeSession, 'id' | 'maxDurationAt'>): Promise<void> {
     if (!session.maxDurationAt) return;
-    await this.queues.add(Queues.SessionTimers, Jobs.MaxDuration, { sessionId: session.id }, {
+    await out.job(Queues.SessionTimers, Jobs.MaxDuration, { sessionId: session.id }, {
       jobId: maxDurationJobId(session.id),
-      delayMs: Math.max(0, session.maxDurationAt.getTime() - Date.now()),
-      attempts: 5,
-      backoffMs: 200,
+      runAt: session.maxDurationAt,
+      ...TIMER_JOB,
     });
   }
 
-  /** Arms the idle deadline at `idleAt` and disarms the one it replaces. */
-  async armIdle(sessionId: string, idleAt: Date, previousIdleAt: Date | null): Promise<void> {
-    await this.queues.add(Queues.SessionTimers, Jobs.IdleTimeout, { sessionId, armedAt: Date.now() }, {
+  async armIdle(out: OutboxWriter, sessionId: string, idleAt: Date): Promise<void> {
+    await out.job(Queues.SessionTimers, Jobs.IdleTimeout, { sessionId, armedAt: Date.now() }, {
       jobId: idleJobId(sessionId, idleAt),
-      delayMs: Math.max(0, idleAt.getTime() - Date.now()),
-      attempts: 5,
-      backoffMs: 200,
+      runAt: idleAt,
+      ...TIMER_JOB,
     });
-    if (previousIdleAt && previousIdleAt.getTime() !== idleAt.getTime()) {
-      await this.queues.remove(Queues.SessionTimers, idleJobId(sessionId, previousIdleAt));
+  }
+
+  /**
+   * Arms both deadlines of an open session directly (the reconciler's repair). Adding a job whose id is stored is a
+   * no-op, so this is safe to repeat.
+   */
+  async ensureArmed(session: Pick<PracticeSession, 'id' | 'maxDurationAt' | 'idleAt'>): Promise<void> {
+    if (session.maxDurationAt) {
+      await this.queues.add(Queues.SessionTimers, Jobs.MaxDuration, { sessionId: session.id }, {
+        jobId: maxDurationJobId(session.id),
+        delayMs: Math.max(0, session.maxDurationAt.getTime() - Date.now()),
+        ...TIMER_JOB,
+      });
+    }
+    if (session.idleAt) {
+      await this.queues.add(Queues.SessionTimers, Jobs.IdleTimeout, { sessionId: session.id, armedAt: Date.now() }, {
+        jobId: idleJobId(session.id, session.idleAt),
+        delayMs: Math.max(0, session.idleAt.getTime() - Date.now()),
+        ...TIMER_JOB,
+      });
     }
   }
 
+  /**
+   * Removes a replaced idle timer. Best effort: a stale timer that still fires finds the deadline moved and does
+   * nothing.
+   */
+  async disarmIdle(sessionId: string, previousIdleAt: Date | null, idleAt: Date | null): Promise<void> {
+    if (!previousIdleAt || previousIdleAt.getTime() === idleAt?.getTime()) return;
+    await this.queues.remove(Queues.SessionTimers, idleJobId(sessionId, previousIdleAt)).catch((err: Error) =>
+      this.logger.warn({ sessionId, err: err.message }, 'stale idle timer not removed'),
+    );
+  }
+
+  /** Removes an ended session's timers; best effort for the same reason. */
   async disarm(session: Pick<PracticeSession, 'id' | 'idleAt'>): Promise<void> {
-    await this.queues.remove(Queues.SessionTimers, maxDurationJobId(session.id));
-    if (session.idleAt) await this.queues.remove(Queues.SessionTimers, idleJobId(session.id, session.idleAt));
+    try {
+      await this.queues.remove(Queues.SessionTimers, maxDurationJobId(session.id));
+      if (session.idleAt) await this.queues.remove(Queues.SessionTimers, idleJobId(session.id, session.idleAt));
+    } catch (error) {
+      this.logger.warn({ sessionId: session.id, err: (error as Error).message }, 'timers of an ended session not removed');
+    }
   }
 }

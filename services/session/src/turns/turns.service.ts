@@ -11,7 +11,7 @@ import {
   type TurnAck,
   type TurnView,
 } from '@parley/contracts';
-import { Bus } from '@parley/bus';
+import { Outbox } from '@parley/outbox';
 import { PRISMA, type PracticeSession, type PrismaClient } from '@parley/db';
 import { Metrics } from '@parley/observability';
 import { ObjectStorage, audioKey } from '@parley/storage';
@@ -42,7 +42,7 @@ export class TurnsService {
 
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
-    private readonly bus: Bus,
+    private readonly outbox: Outbox,
     private readonly storage: ObjectStorage,
     private readonly lifecycle: SessionLifecycle,
     private readonly timers: SessionTimers,
@@ -99,6 +99,10 @@ export class TurnsService {
       if (same) return { ok: true, turnId: existing.id, sequence: existing.sequence };
       throw new AppError('sequence_conflict', `Turn ${meta.sequence} already exists; the next turn is ${session.nextSequence}`);
     }
+    if (meta.sequence % 2 === 0) {
+      // Turns alternate from the AI's opening (0): even sequences are the AI's.
+      throw new AppError('sequence_conflict', `Turn ${meta.sequence} is the AI's; wait for the AI to reply before speaking again`);
+    }
     if (meta.sequence !== session.nextSequence) {
       const hint =
         meta.sequence > session.nextSequence
@@ -124,15 +128,10 @@ export class TurnsService {
       }
       throw error;
     }
-    const acceptedAt = Date.now();
-    await this.bus.publish(
-      Events.TraineeTurnAccepted,
-      { sessionId: session.id, turnId, sequence: meta.sequence, audioKey: key, acceptedAt },
-      { messageId: `turn-accepted-${turnId}` },
-    );
     return { ok: true, turnId, sequence: meta.sequence };
   }
 
+  /** The turn row, the session's new counters and idle deadline, and the announcement that work may start commit together. */
   private async recordTraineeTurn(
     session: PracticeSession,
     turn: { turnId: string; key: string; sequence: number; startedAt: Date; endedAt: Date; bytes: number; durationMs: number },
@@ -140,7 +139,7 @@ export class TurnsService {
     const content = await this.lifecycle.scenarioVersion(session);
     const now = new Date();
     const idleAt = new Date(now.getTime() + content.endCriteria.idleTimeoutSec * 1000);
-    await this.prisma.$transaction(async (tx) => {
+    await this.outbox.transaction(async (tx, out) => {
       // Claims the sequence: only one of two racing submissions passes this conditional update.
       const claimed = await tx.practiceSession.updateMany({
         where: { id: session.id, nextSequence: turn.sequence, status: { in: ['pending', 'active'] } },
@@ -161,8 +160,14 @@ export class TurnsService {
           transcriptionStatus: 'pending',
         },
       });
+      await this.timers.armIdle(out, session.id, idleAt);
+      await out.event(
+        Events.TraineeTurnAccepted,
+        { sessionId: session.id, turnId: turn.turnId, sequence: turn.sequence, audioKey: turn.key, acceptedAt: now.getTime() },
+        `turn-accepted-${turn.turnId}`,
+      );
     });
-    await this.timers.armIdle(session.id, idleAt, session.idleAt);
+    await this.timers.disarmIdle(session.id, session.idleAt, idleAt);
   }
 
   /** One turn with a fresh audio URL (used by the gateway to push `ai_turn`). */
@@ -210,7 +215,7 @@ export class TurnsService {
     const content = await this.lifecycle.scenarioVersion(session);
     const now = new Date();
     const idleAt = new Date(now.getTime() + content.endCriteria.idleTimeoutSec * 1000);
-    const turn = await this.prisma.$transaction(async (tx) => {
+    await this.outbox.transaction(async (tx, out) => {
       const stored = await tx.turn.upsert({
         where: { sessionId_sequence: { sessionId: session.id, sequence: event.sequence } },
         create: {
@@ -229,17 +234,18 @@ export class TurnsService {
       });
       await tx.practiceSession.updateMany({
         where: { id: session.id, nextSequence: { lte: event.sequence } },
-        data: { nextSequence: event.sequence + 1, lastActivityAt: now, idleAt },
+        // The trainee needs time to answer: the idle clock restarts once the AI has spoken.
+        data: { nextSequence: event.sequence + 1, lastActivityAt: now, idleAt, offlineRoleplayer: event.offlineRoleplayer },
       });
+      await this.timers.armIdle(out, session.id, idleAt);
+      await out.event(
+        Events.TurnRecorded,
+        { sessionId: session.id, userId: session.userId, turnId: stored.id, sequence: stored.sequence },
+        `turn-recorded-${stored.id}`,
+      );
       return stored;
     });
-    // The trainee needs time to answer: the idle clock restarts once the AI has spoken.
-    await this.timers.armIdle(session.id, idleAt, session.idleAt);
-    await this.bus.publish(
-      Events.TurnRecorded,
-      { sessionId: session.id, userId: session.userId, turnId: turn.id, sequence: turn.sequence },
-      { messageId: `turn-recorded-${turn.id}` },
-    );
+    await this.timers.disarmIdle(session.id, session.idleAt, idleAt);
     if (event.outcome !== 'continue') {
       await this.lifecycle.end(session.id, event.outcome);
     } else if (session.traineeTurnCount >= content.endCriteria.maxTurns) {

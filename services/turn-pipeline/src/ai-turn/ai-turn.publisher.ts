@@ -24,6 +24,8 @@ export interface SpokenTurn {
   acceptedAt?: number;
   /** `cascade` (roleplayer then synthesis) or `omni` (speech to speech), for metrics. */
   engine: 'cascade' | 'omni';
+  /** Played by the offline branching script rather than a model. */
+  offline: boolean;
 }
 
 type FailedRole = EventPayload<typeof Events.ProviderFailed>['role'];
@@ -68,6 +70,7 @@ export class AiTurnPublisher {
         latency: { llmFirstTokenMs: turn.llmFirstTokenMs, ttsFirstByteMs: turn.ttsFirstByteMs, speechEndToAudioMs },
         outcome: turn.outcome,
         ...(turn.outcomeRationale ? { outcomeRationale: turn.outcomeRationale } : {}),
+        offlineRoleplayer: turn.offline,
       },
       { messageId: `ai-reply-${turn.sessionId}-${turn.sequence}` },
     );

@@ -64,6 +64,7 @@ export class OpeningTurnService {
       ttsFirstByteMs: speech.firstByteMs,
       outcome: 'continue',
       engine: 'cascade',
+      offline: this.providers.roleplayer.offline,
     };
   }
 
@@ -84,6 +85,7 @@ export class OpeningTurnService {
       ttsFirstByteMs: reply.firstAudioMs,
       outcome: 'continue',
       engine: 'omni',
+      offline: false,
     };
   }
 

@@ -108,6 +108,7 @@ export class ReplyTurnService {
       outcomeRationale: verdict.rationale,
       acceptedAt: job.acceptedAt,
       engine: 'cascade',
+      offline: this.providers.roleplayer.offline,
     };
   }
 
@@ -139,6 +140,7 @@ export class ReplyTurnService {
       outcomeRationale: verdict.rationale,
       acceptedAt: job.acceptedAt,
       engine: 'omni',
+      offline: false,
     };
   }
 
