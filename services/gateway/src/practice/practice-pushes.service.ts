@@ -1,33 +1,74 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import { AppError, Commands, Events, sessionRoom, terminationMessages, type EventPayload, type TurnView } from '@parley/contracts';
 import { Bus, type MessageContext } from '@parley/bus';
 import { addLogFields } from '@parley/observability';
+import IORedis, { type Redis } from 'ioredis';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { PracticeGateway } from './practice.gateway';
+
+/** How long a pushed event's message id is remembered: far longer than any redelivery. */
+const PUSHED_TTL_SEC = 24 * 3600;
+
+/** What a push handler knows about the event message it pushes (the consumer's `meta`). */
+export type PushMeta = Partial<Pick<MessageContext, 'correlationId' | 'traceparent'>> & { messageId?: string };
 
 /**
  * Turns durable events into socket pushes to the session's room. Whichever replica's consumer takes an event
  * emits it; the Redis adapter carries the emit to the replica that holds the socket. A client that is not
  * connected misses the push and catches up with the state it receives on `join`.
+ *
+ * Exactly once at the socket: JetStream may deliver an event again (a gateway that died after emitting but before
+ * acknowledging), so each push first claims its event's message id in Redis (`SET NX EX`, per namespace); a
+ * redelivered event finds the claim and is acknowledged without a second emit. Should Redis not answer, the push
+ * goes out unclaimed: a rare duplicate is better than a lost push.
  */
 @Injectable()
-export class PracticePushes {
+export class PracticePushes implements OnApplicationShutdown {
+  private readonly logger = new Logger(PracticePushes.name);
+  private readonly redis: Redis | null;
+  private readonly keyPrefix: string;
+
   constructor(
     private readonly gateway: PracticeGateway,
     private readonly bus: Bus,
-  ) {}
+    @Optional() @Inject(GATEWAY_CONFIG) config?: Pick<GatewayConfig, 'REDIS_URL' | 'PARLEY_NAMESPACE'>,
+  ) {
+    this.redis = config ? new IORedis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 2_000 }) : null;
+    this.redis?.on('error', () => undefined); // readiness reports Redis; pushes fall back to unclaimed
+    this.keyPrefix = `${config?.PARLEY_NAMESPACE ?? 'parley'}:pushed:`;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis?.quit().catch(() => this.redis?.disconnect());
+  }
+
+  /** Emits unless this event message was pushed before (synchronously when there is nothing to claim). */
+  private once(meta: PushMeta | undefined, emit: () => void): void | Promise<void> {
+    if (!this.redis || !meta?.messageId) return emit();
+    const messageId = meta.messageId;
+    return this.redis.set(`${this.keyPrefix}${messageId}`, '1', 'EX', PUSHED_TTL_SEC, 'NX').then(
+      (claimed) => {
+        if (claimed === 'OK') emit();
+      },
+      (error: Error) => {
+        this.logger.warn({ messageId, err: error.message }, 'push not claimed (Redis); pushing anyway');
+        emit();
+      },
+    );
+  }
 
   private room(sessionId: string) {
     addLogFields({ sessionId });
     return this.gateway.server.to(sessionRoom(sessionId));
   }
 
-  sessionEnded(event: EventPayload<typeof Events.SessionEnded>): void {
+  sessionEnded(event: EventPayload<typeof Events.SessionEnded>, meta?: PushMeta): void | Promise<void> {
     const { sessionId, reason } = event;
-    this.room(sessionId).emit('termination', { sessionId, reason, message: terminationMessages[reason] });
+    return this.once(meta, () => this.room(sessionId).emit('termination', { sessionId, reason, message: terminationMessages[reason] }));
   }
 
   /** Only AI turns are pushed: the trainee's own turns were acknowledged when they were sent. */
-  async turnRecorded(event: EventPayload<typeof Events.TurnRecorded>, context: MessageContext): Promise<void> {
+  async turnRecorded(event: EventPayload<typeof Events.TurnRecorded>, context: MessageContext & { messageId?: string }): Promise<void> {
     addLogFields({ sessionId: event.sessionId, turnId: event.turnId });
     let turn: TurnView;
     try {
@@ -43,17 +84,18 @@ export class PracticePushes {
       throw error;
     }
     if (turn.speaker !== 'ai') return;
-    this.room(event.sessionId).emit('ai_turn', { sessionId: event.sessionId, turn });
+    // Claimed only now: a failed TurnGet is redelivered and must still be able to push.
+    await this.once(context, () => this.room(event.sessionId).emit('ai_turn', { sessionId: event.sessionId, turn }));
   }
 
-  transcribed(event: EventPayload<typeof Events.TurnTranscribed>): void {
+  transcribed(event: EventPayload<typeof Events.TurnTranscribed>, meta?: PushMeta): void | Promise<void> {
     const { sessionId, turnId, sequence, text, status } = event;
     addLogFields({ turnId });
-    this.room(sessionId).emit('transcript', { sessionId, turnId, sequence, text, status });
+    return this.once(meta, () => this.room(sessionId).emit('transcript', { sessionId, turnId, sequence, text, status }));
   }
 
-  evaluationCompleted(event: EventPayload<typeof Events.EvaluationCompleted>): void {
+  evaluationCompleted(event: EventPayload<typeof Events.EvaluationCompleted>, meta?: PushMeta): void | Promise<void> {
     const { sessionId, status } = event;
-    this.room(sessionId).emit('evaluation_ready', { sessionId, status });
+    return this.once(meta, () => this.room(sessionId).emit('evaluation_ready', { sessionId, status }));
   }
 }

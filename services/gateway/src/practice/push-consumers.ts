@@ -5,7 +5,8 @@ import { PracticePushes } from './practice-pushes.service';
 
 /**
  * The gateway's durable consumers. Every replica joins the same durables, so each event is pushed once; they
- * start after the socket server exists (bootstrap runs after the gateways are bound).
+ * start after the socket server exists (bootstrap runs after the gateways are bound). Each handler passes the event's
+ * message id on, so a redelivered event is not pushed twice (see {@link PracticePushes}).
  */
 @Injectable()
 export class PushConsumers implements OnApplicationBootstrap {
@@ -18,7 +19,7 @@ export class PushConsumers implements OnApplicationBootstrap {
     await this.bus.consume(
       Consumers.GatewayPushesSessionEvents,
       {
-        [Events.SessionEnded]: async (event) => this.pushes.sessionEnded(event),
+        [Events.SessionEnded]: async (event, meta) => this.pushes.sessionEnded(event, meta),
         [Events.TurnRecorded]: (event, meta) => this.pushes.turnRecorded(event, meta),
         // Clients learn status from their acks, terminations and `join`; nothing to push.
         [Events.SessionStatusChanged]: async () => undefined,
@@ -27,10 +28,10 @@ export class PushConsumers implements OnApplicationBootstrap {
       { concurrency: 16 },
     );
     await this.bus.consume(Consumers.GatewayPushesTranscripts, {
-      [Events.TurnTranscribed]: async (event) => this.pushes.transcribed(event),
+      [Events.TurnTranscribed]: async (event, meta) => this.pushes.transcribed(event, meta),
     });
     await this.bus.consume(Consumers.GatewayPushesEvaluations, {
-      [Events.EvaluationCompleted]: async (event) => this.pushes.evaluationCompleted(event),
+      [Events.EvaluationCompleted]: async (event, meta) => this.pushes.evaluationCompleted(event, meta),
     });
   }
 }
