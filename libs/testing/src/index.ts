@@ -4,3 +4,4 @@ export * from './ports';
 export * from './http';
 export * from './tcp-proxy';
 export * from './fake-openai-server';
+export * from './servers';

@@ -31,6 +31,9 @@ export interface PlatformOptions {
   env?: Record<string, string>;
   /** Environment for one service only. */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** NATS and Redis of this platform when not the shared test servers (e.g. servers a chaos test starts and stops). */
+  natsUrl?: string;
+  redisUrl?: string;
 }
 
 interface RunningService {
@@ -82,6 +85,21 @@ export class TestPlatform {
     return platform;
   }
 
+  /** The NATS server this platform's services use. */
+  get natsUrl(): string {
+    return this.options.natsUrl ?? testInfra().natsUrl;
+  }
+
+  /** The Redis server this platform's services use. */
+  get redisUrl(): string {
+    return this.options.redisUrl ?? testInfra().redisUrl;
+  }
+
+  /** True while the process of `name` (replica 1 unless given) runs. */
+  isRunning(name: ServiceName, replica = 1): boolean {
+    return this.running.has(replicaKey(name, replica));
+  }
+
   /** Base URL of a running service, e.g. http://127.0.0.1:41234. */
   url(name: ServiceName): string {
     const port = this.ports.get(name);
@@ -89,16 +107,22 @@ export class TestPlatform {
     return `http://127.0.0.1:${port}`;
   }
 
+  /** Base URL of a further replica started with `startService(name, env, replica)`. */
+  replicaUrl(name: ServiceName, replica: number): string {
+    const service = this.running.get(replicaKey(name, replica));
+    if (!service) throw new Error(`${name} replica ${replica} is not running`);
+    return `http://127.0.0.1:${service.port}`;
+  }
+
   env(name: ServiceName): Record<string, string> {
-    const infra = testInfra();
     return {
       ...pick(process.env, ['PATH', 'HOME', 'TMPDIR', 'LANG']),
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
       PARLEY_NAMESPACE: this.namespace,
       DATABASE_URL: this.databaseUrl,
-      REDIS_URL: infra.redisUrl,
-      NATS_URL: infra.natsUrl,
+      REDIS_URL: this.redisUrl,
+      NATS_URL: this.natsUrl,
       S3_ENDPOINT: this.s3.endpoint,
       S3_BUCKET: this.s3.bucket,
       SHUTDOWN_GRACE_MS: '3000',
@@ -170,7 +194,10 @@ export class TestPlatform {
     );
     await this.s3.close().catch(() => undefined);
     await rm(this.s3Dir, { recursive: true, force: true });
-    await cleanupNamespace(this.namespace);
+    await cleanupNamespace(this.namespace, { natsUrl: this.natsUrl, redisUrl: this.redisUrl }).catch((error: Error) => {
+      // A server a test started may be gone already; the shared ones must be cleaned.
+      if (!this.options.natsUrl && !this.options.redisUrl) throw error;
+    });
     await dropDatabase(testInfra().postgresServerUrl, runDatabase(this.namespace));
   }
 }
@@ -205,8 +232,13 @@ export async function dropDatabase(serverUrl: string, database: string): Promise
 }
 
 /** Deletes the namespace's JetStream streams (and so their consumers) and its Redis keys. */
-export async function cleanupNamespace(namespace: string): Promise<void> {
-  const infra = testInfra();
+export async function cleanupNamespace(
+  namespace: string,
+  servers: { natsUrl?: string; redisUrl?: string } = {},
+): Promise<void> {
+  const infra = { ...testInfra() };
+  if (servers.natsUrl) infra.natsUrl = servers.natsUrl;
+  if (servers.redisUrl) infra.redisUrl = servers.redisUrl;
   const nc = await connect({ servers: infra.natsUrl });
   try {
     const jsm = await jetstreamManager(nc);
