@@ -195,6 +195,31 @@ export class Bus {
     if (msg.reply) msg.respond(JSON.stringify(reply));
   }
 
+  // ---- signals ----------------------------------------------------------------------------------------------
+
+  /** Fire-and-forget on core NATS (see `Signals` in the contracts): heard only by whoever listens right now. */
+  signal(subject: string, payload: unknown = {}): void {
+    if (this.nc.isClosed()) return;
+    this.nc.publish(`${this.options.namespace}.${subject}`, JSON.stringify(payload));
+  }
+
+  /** Listens for a signal until the returned function is called. */
+  onSignal(subject: string, handler: (payload: unknown) => void): () => void {
+    const sub = this.nc.subscribe(`${this.options.namespace}.${subject}`, {
+      callback: (err, msg) => {
+        if (err) return;
+        let payload: unknown;
+        try {
+          payload = msg.data.length ? msg.json() : {};
+        } catch {
+          payload = {};
+        }
+        handler(payload);
+      },
+    });
+    return () => sub.unsubscribe();
+  }
+
   // ---- events -----------------------------------------------------------------------------------------------
 
   /** Creates (or updates) a stream; every service calls this for the streams it touches, so boot order is free. */

@@ -33,6 +33,9 @@ export const CommandSchemas = {
   [Commands.EvaluationGet]: withSession,
   [Commands.EvaluationRequeue]: withSession,
   [Commands.RoleplayerInfo]: z.object({}).passthrough(),
+  // Length and emptiness are the chat service's to judge (413 vs 422); only a sane upper bound here.
+  [Commands.ChatSend]: withSession.extend({ message: z.string().max(64 * 1024) }),
+  [Commands.ChatStream]: withCaller.extend({ streamId: z.string().max(200) }),
 } as const satisfies Record<CommandName, z.ZodType>;
 
 export type CommandRequest<C extends CommandName> = z.infer<(typeof CommandSchemas)[C]>;

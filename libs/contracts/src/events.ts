@@ -34,6 +34,13 @@ export const EventSchemas = {
     /** Milliseconds since epoch when the turn was accepted; latency is measured from here. */
     acceptedAt: z.number().int(),
   }),
+  [Events.TraineeMessageAccepted]: z.object({
+    sessionId: id,
+    turnId: id,
+    sequence: z.number().int().min(1),
+    acceptedAt: z.number().int(),
+    streamId: z.string().min(1).max(120),
+  }),
   [Events.TurnRecorded]: z.object({ sessionId: id, userId: id, turnId: id, sequence: z.number().int().min(0) }),
   [Events.TurnTranscribed]: z.object({
     sessionId: id,
@@ -50,8 +57,9 @@ export const EventSchemas = {
     sessionId: id,
     sequence: z.number().int().min(0),
     text: z.string().min(1),
-    audioKey: z.string().min(1),
-    audioBytes: z.number().int().min(1),
+    /** Absent in text mode, where the AI writes instead of speaking. */
+    audioKey: z.string().min(1).optional(),
+    audioBytes: z.number().int().min(1).optional(),
     durationMs: z.number().int().min(0),
     startedAt: iso,
     endedAt: iso,

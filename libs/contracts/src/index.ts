@@ -10,3 +10,4 @@ export * from './auth';
 export * from './evaluation';
 export * from './realtime';
 export * from './commands';
+export * from './chat';

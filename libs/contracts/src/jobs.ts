@@ -10,7 +10,8 @@ export interface JobPayloads {
   [Jobs.MaxDuration]: { sessionId: string };
   [Jobs.TranscribeTurn]: { sessionId: string; turnId: string; sequence: number; audioKey: string; acceptedAt: number };
   [Jobs.OpeningTurn]: { sessionId: string };
-  [Jobs.ReplyTurn]: { sessionId: string; afterSequence: number; acceptedAt: number };
+  /** `streamId` for typed messages (text mode): the reply's tokens go to that chat stream. */
+  [Jobs.ReplyTurn]: { sessionId: string; afterSequence: number; acceptedAt: number; streamId?: string };
   [Jobs.EvaluateSession]: { sessionId: string };
 }
 
@@ -28,6 +29,6 @@ export const JobSchemas = {
   [Jobs.MaxDuration]: z.object({ sessionId: id }),
   [Jobs.TranscribeTurn]: z.object({ sessionId: id, turnId: id, sequence: z.number().int().min(1), audioKey: z.string().min(1).max(300), acceptedAt: epochMs }),
   [Jobs.OpeningTurn]: z.object({ sessionId: id }),
-  [Jobs.ReplyTurn]: z.object({ sessionId: id, afterSequence: z.number().int().min(0), acceptedAt: epochMs }),
+  [Jobs.ReplyTurn]: z.object({ sessionId: id, afterSequence: z.number().int().min(0), acceptedAt: epochMs, streamId: z.string().min(1).max(120).optional() }),
   [Jobs.EvaluateSession]: z.object({ sessionId: id }),
 } as const satisfies { [J in JobName]: z.ZodType<JobPayloads[J]> };

@@ -29,6 +29,9 @@ export const Commands = {
   EvaluationGet: 'evaluation.get',
   EvaluationRequeue: 'evaluation.requeue',
   RoleplayerInfo: 'pipeline.roleplayer_info',
+  ChatSend: 'session.chat.send',
+  /** Checks that the caller may read a reply stream (their own session). */
+  ChatStream: 'session.chat.stream',
 } as const;
 export type CommandName = (typeof Commands)[keyof typeof Commands];
 
@@ -40,6 +43,8 @@ export const Events = {
   SessionDeleted: 'session.deleted',
   TraineeTurnAccepted: 'session.trainee_turn_accepted',
   TurnRecorded: 'session.turn_recorded',
+  /** A typed trainee message (text mode) was stored; the reply streams to its chat stream. */
+  TraineeMessageAccepted: 'session.trainee_message_accepted',
   TurnTranscribed: 'asr.turn_transcribed',
   AiReplyReady: 'pipeline.ai_reply_ready',
   ProviderFailed: 'pipeline.provider_failed',
@@ -89,6 +94,7 @@ export const Consumers = {
   AsrTranscribesTurns: { durable: 'asr-turns', stream: Streams.Session, events: [Events.TraineeTurnAccepted] },
   PipelineStartsSessions: { durable: 'pipeline-sessions', stream: Streams.Session, events: [Events.SessionCreated] },
   PipelineRepliesToTurns: { durable: 'pipeline-transcripts', stream: Streams.Asr, events: [Events.TurnTranscribed] },
+  PipelineRepliesToMessages: { durable: 'pipeline-messages', stream: Streams.Session, events: [Events.TraineeMessageAccepted] },
   /** Speech-to-speech models (LLM_AUDIO=true) answer the accepted audio itself, without waiting for ASR. */
   PipelineRepliesToAudio: { durable: 'pipeline-turns', stream: Streams.Session, events: [Events.TraineeTurnAccepted] },
   EvaluatorScoresSessions: {
@@ -132,3 +138,11 @@ export const QueueJobs = {
   [Queues.TurnPipeline]: [Jobs.OpeningTurn, Jobs.ReplyTurn],
   [Queues.Evaluation]: [Jobs.EvaluateSession],
 } as const satisfies Record<QueueName, readonly JobName[]>;
+
+/**
+ * Ephemeral signals on core NATS (no stream: only listeners present right now hear them), for work that must
+ * stop at once when something happens elsewhere, e.g. a reply being generated for a session that just ended.
+ */
+export const Signals = {
+  SessionEnded: (sessionId: string) => `signal.session_ended.${sessionId}`,
+} as const;

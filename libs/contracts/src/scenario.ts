@@ -102,6 +102,8 @@ export const ScenarioContentSchema = z.object({
   skills: z.array(text.max(60)).min(1),
   openingInstruction: text.max(2000),
   script: ScriptSchema.optional(),
+  /** Free practice: the template's or the trainee's own system prompt, used instead of the persona brief. */
+  systemPrompt: text.max(4000).optional(),
 });
 export type ScenarioContent = z.infer<typeof ScenarioContentSchema>;
 

@@ -118,11 +118,28 @@ export interface HistoryItem {
   overallScore: number | null;
 }
 
-export const CreateSessionSchema = z.object({
-  scenarioId: z.string().trim().min(1).max(60),
-  mode: SessionMode.default('turn'),
-  clientSessionStartedAt: z.iso.datetime({ offset: true }),
-});
+/** A custom system prompt for free practice: long enough to say who to play, short enough for any model. */
+export const MIN_SYSTEM_PROMPT_CHARS = 20;
+export const MAX_SYSTEM_PROMPT_CHARS = 4000;
+
+/**
+ * A practice of a scenario, or free practice (SPEC §8) from a prompt template or a custom system prompt: exactly
+ * one of `scenarioId`, `templateId`, `systemPrompt`.
+ */
+export const CreateSessionSchema = z
+  .object({
+    scenarioId: z.string().trim().min(1).max(60).optional(),
+    templateId: z.string().trim().min(1).max(80).optional(),
+    systemPrompt: z.string().trim().min(MIN_SYSTEM_PROMPT_CHARS).max(MAX_SYSTEM_PROMPT_CHARS).optional(),
+    mode: SessionMode.default('turn'),
+    clientSessionStartedAt: z.iso.datetime({ offset: true }),
+  })
+  .superRefine((request, ctx) => {
+    const given = [request.scenarioId, request.templateId, request.systemPrompt].filter((v) => v !== undefined).length;
+    if (given !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['scenarioId'], message: 'give exactly one of scenarioId, templateId or systemPrompt' });
+    }
+  });
 export type CreateSessionRequest = z.infer<typeof CreateSessionSchema>;
 
 /** Metadata of a trainee turn; the audio travels beside it (multipart file or socket binary). */

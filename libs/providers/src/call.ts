@@ -1,6 +1,6 @@
 import { APIConnectionError, APIError } from 'openai';
 import { InvalidAudioError } from '@parley/audio';
-import { BadResponseError, ProviderError, ProviderTimeoutError, type ProviderRole } from './errors';
+import { BadResponseError, PartialOutputError, ProviderError, ProviderTimeoutError, type ProviderRole } from './errors';
 
 /** How every provider call is bounded (SPEC §4.6: 10 s, retried twice). */
 export interface CallPolicy {
@@ -65,7 +65,7 @@ export async function callProvider<T>(
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (error instanceof InvalidAudioError) throw error;
-      failure = controller.signal.aborted ? controller.signal.reason : error;
+      failure = controller.signal.aborted && !(error instanceof PartialOutputError) ? controller.signal.reason : error;
       if (!isRetryable(failure) || made === attempts) break;
       policy.onRetry?.({ role, attempt: made, error: failure });
     } finally {

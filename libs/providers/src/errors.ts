@@ -27,6 +27,17 @@ export class ProviderTimeoutError extends Error {
   }
 }
 
+/**
+ * An attempt failed after part of its output was already delivered to a reader: starting over would repeat or
+ * contradict what they saw, so it is not retried.
+ */
+export class PartialOutputError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`failed after part of the reply was sent: ${describe(cause)}`);
+    this.name = 'PartialOutputError';
+  }
+}
+
 /** A response that arrived but cannot be used (invalid JSON, an empty reply, a crashed recogniser): worth retrying. */
 export class BadResponseError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -19,6 +19,10 @@ function objectivesList(scenario: ScenarioContent): string {
 /** The roleplayer's instructions: who it is, who it talks to, how it speaks. */
 export function roleplayerSystemPrompt(scenario: ScenarioContent): string {
   const { persona } = scenario;
+  if (scenario.systemPrompt) {
+    // Free practice: the template or the trainee wrote the brief; only the language is ours to add.
+    return [scenario.systemPrompt, `Speak ${languageName(scenario.language)}.`].join('\n\n');
+  }
   return [
     `You are ${persona.name}, ${persona.role}. Stay in character for the whole conversation.`,
     `About you: ${persona.background}`,

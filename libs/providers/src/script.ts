@@ -108,7 +108,15 @@ export class ScriptRoleplayer implements Roleplayer {
     signal?.throwIfAborted();
     const started = performance.now();
     const { line, outcome } = positionOf(scenario, history);
-    onDelta?.({ text: line, attempt: 1 });
+    if (onDelta) {
+      // Word by word, yielding between words, so a streamed reply behaves like a model's (and can be cancelled).
+      const words = line.split(/(?<=\s)/);
+      for (const word of words) {
+        signal?.throwIfAborted();
+        onDelta({ text: word, attempt: 1 });
+        await new Promise<void>((next) => setImmediate(next));
+      }
+    }
     return { text: line, model: OFFLINE_MODEL, offline: true, firstTokenMs: Math.round(performance.now() - started), outcome };
   }
 }

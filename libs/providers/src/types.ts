@@ -23,6 +23,11 @@ export interface RoleplayRequest {
   history: readonly ConversationLine[];
   signal?: AbortSignal;
   onDelta?: (delta: ReplyDelta) => void;
+  /**
+   * Whether a failed attempt may start the reply over after deltas were delivered (default true). False once the
+   * deltas reach a reader who cannot take them back: such a failure is final.
+   */
+  restartable?: boolean;
 }
 
 export type OpeningRequest = Omit<RoleplayRequest, 'history'>;

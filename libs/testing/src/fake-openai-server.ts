@@ -26,6 +26,8 @@ export interface FakeRequest {
   /** The uploaded file of a transcription request. */
   file?: { name: string; type: string; data: Buffer };
   receivedAt: number;
+  /** Set when the client closed the connection before the response ended (an aborted request). */
+  abortedAt?: number;
 }
 
 export interface FakeBehaviour {
@@ -40,6 +42,8 @@ export interface FakeBehaviour {
   delayHeadersMs?: number;
   /** Send this many chunks (SSE events, or 4 KB pieces of speech), then hang without ending the response. */
   stallAfterChunks?: number;
+  /** Chat streams: wait this long between chunks (a model producing tokens at a fixed rate). */
+  chunkDelayMs?: number;
   /** Chat: answer content that is not JSON (what a model does when it ignores `response_format`). */
   invalidJson?: boolean;
   /** Speech: the MP3's format. Default 24 kHz mono, like OpenAI's. */
@@ -110,6 +114,9 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     if (!endpoint) return sendError(res, 404, `fake OpenAI: no route ${req.method} ${path}`);
     const request = await parseRequest(endpoint, path, req);
     requests.push(request);
+    res.once('close', () => {
+      if (!res.writableFinished) request.abortedAt = Date.now();
+    });
     const behaviour = nextBehaviour(endpoint);
 
     if (behaviour.delayHeadersMs) await sleep(behaviour.delayHeadersMs);
@@ -219,7 +226,7 @@ async function answerChat(res: ServerResponse, request: FakeRequest, behaviour: 
   for (const [index, event] of events.entries()) {
     if (behaviour.stallAfterChunks !== undefined && index >= behaviour.stallAfterChunks) return; // hang, open
     res.write(`data: ${JSON.stringify(event)}\n\n`);
-    await sleep(1); // separate network writes, like a model producing tokens
+    await sleep(behaviour.chunkDelayMs ?? 1); // separate network writes, like a model producing tokens
     if (res.destroyed) return;
   }
   res.end('data: [DONE]\n\n');

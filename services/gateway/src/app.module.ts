@@ -6,6 +6,8 @@ import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenService } from './auth/token.service';
 import { CatalogController } from './catalog/catalog.controller';
+import { ChatController } from './chat/chat.controller';
+import { ChatStreamReader } from './chat/chat-stream.reader';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { AppErrorFilter } from './errors/app-error.filter';
 import { RateLimitGuard, RateLimiter } from './rate-limit.guard';
@@ -21,12 +23,13 @@ export function gatewayModule(config: GatewayConfig) {
       ObservabilityModule.forRoot({ service: 'gateway', logLevel: config.LOG_LEVEL }),
       BusModule.forService('gateway', config),
     ],
-    controllers: [AuthController, CatalogController, SessionsController],
+    controllers: [AuthController, CatalogController, SessionsController, ChatController],
     providers: [
       { provide: GATEWAY_CONFIG, useValue: config },
       TokenService,
       RateLimiter,
       CommandContext,
+      ChatStreamReader,
       PracticeGateway,
       PracticePushes,
       PushConsumers,

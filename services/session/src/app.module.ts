@@ -7,6 +7,10 @@ import { QueueModule } from '@parley/queue';
 import { StorageModule, storageConfigFromEnv } from '@parley/storage';
 import { CapacityService } from './capacity/capacity.service';
 import { CatalogCommands } from './catalog/catalog.commands';
+import { FreePracticeService } from './catalog/free-practice.service';
+import { ChatCommands } from './chat/chat.commands';
+import { ChatService } from './chat/chat.service';
+import { ChatStreams } from './chat/chat-streams';
 import { HistoryService } from './history/history.service';
 import { ScenarioCatalogService } from './catalog/scenario-catalog.service';
 import { SESSION_CONFIG, type SessionConfig } from './config';
@@ -32,6 +36,10 @@ export function sessionModule(config: SessionConfig) {
       ScenarioCatalogService,
       CatalogCommands,
       CapacityService,
+      FreePracticeService,
+      ChatStreams,
+      ChatService,
+      ChatCommands,
       SessionTimers,
       SessionLifecycle,
       TurnsService,

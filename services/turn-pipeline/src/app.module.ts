@@ -16,6 +16,7 @@ import { providersProvider } from './providers/providers.provider';
 import { RoleplayerInfoCommand } from './providers/roleplayer-info.command';
 import { ObjectiveCheckService } from './reply/objective-check.service';
 import { ReplyTriggerConsumer } from './reply/reply-trigger.consumer';
+import { ReplyStreams } from './reply/reply-stream';
 import { ReplyTurnService } from './reply/reply-turn.service';
 
 export function turnPipelineModule(config: TurnPipelineConfig) {
@@ -36,6 +37,7 @@ export function turnPipelineModule(config: TurnPipelineConfig) {
       AiTurnPublisher,
       ObjectiveCheckService,
       OpeningTurnService,
+      ReplyStreams,
       ReplyTurnService,
       TurnPipelineWorker,
       SessionCreatedConsumer,

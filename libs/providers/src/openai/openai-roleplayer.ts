@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import type { ScenarioContent } from '@parley/contracts';
 import { callProvider, type CallPolicy } from '../call';
-import { BadResponseError } from '../errors';
+import { BadResponseError, PartialOutputError } from '../errors';
 import { conversationMessages, OPENING_CUE, roleplayerSystemPrompt } from '../prompts';
 import type { OpeningRequest, RoleplayReply, RoleplayRequest, Roleplayer } from '../types';
 
@@ -17,12 +17,12 @@ export class OpenAiRoleplayer implements Roleplayer {
 
   constructor(private readonly options: OpenAiRoleplayerOptions) {}
 
-  opening({ scenario, signal, onDelta }: OpeningRequest): Promise<RoleplayReply> {
-    return this.complete(scenario, [{ role: 'user', content: OPENING_CUE }], signal, onDelta);
+  opening({ scenario, signal, onDelta, restartable }: OpeningRequest): Promise<RoleplayReply> {
+    return this.complete(scenario, [{ role: 'user', content: OPENING_CUE }], signal, onDelta, restartable);
   }
 
-  reply({ scenario, history, signal, onDelta }: RoleplayRequest): Promise<RoleplayReply> {
-    return this.complete(scenario, conversationMessages(history), signal, onDelta);
+  reply({ scenario, history, signal, onDelta, restartable }: RoleplayRequest): Promise<RoleplayReply> {
+    return this.complete(scenario, conversationMessages(history), signal, onDelta, restartable);
   }
 
   private async complete(
@@ -30,6 +30,7 @@ export class OpenAiRoleplayer implements Roleplayer {
     messages: OpenAI.ChatCompletionMessageParam[],
     signal: AbortSignal | undefined,
     onDelta: RoleplayRequest['onDelta'],
+    restartable = true,
   ): Promise<RoleplayReply> {
     const { client, model, policy } = this.options;
     const started = performance.now();
@@ -40,16 +41,21 @@ export class OpenAiRoleplayer implements Roleplayer {
       );
       let text = '';
       let firstTokenMs: number | undefined;
-      for await (const chunk of stream) {
-        attempt.progress();
-        const delta = chunk.choices[0]?.delta?.content;
-        if (!delta) continue;
-        firstTokenMs ??= performance.now() - started;
-        text += delta;
-        onDelta?.({ text: delta, attempt: attempt.number });
+      try {
+        for await (const chunk of stream) {
+          attempt.progress();
+          const delta = chunk.choices[0]?.delta?.content;
+          if (!delta) continue;
+          firstTokenMs ??= performance.now() - started;
+          text += delta;
+          onDelta?.({ text: delta, attempt: attempt.number });
+        }
+        // An abort (our idle timer or the caller) ends the SDK's loop without an error.
+        attempt.signal.throwIfAborted();
+      } catch (error) {
+        if (text && onDelta && !restartable) throw new PartialOutputError(error);
+        throw error;
       }
-      // An abort (our idle timer or the caller) ends the SDK's loop without an error.
-      attempt.signal.throwIfAborted();
       if (!text.trim()) throw new BadResponseError('the model returned an empty reply');
       return { text: text.trim(), firstTokenMs: firstTokenMs ?? performance.now() - started };
     });

@@ -47,6 +47,8 @@ export class ScenarioCatalogService {
     const search = query.search?.trim();
     const where: Prisma.ScenarioWhereInput = {
       ...(published ? { publishedVersion: { not: null } } : { status: 'draft' }),
+      // Free-practice scenarios are private to their trainee and never part of the catalog.
+      freePractice: false,
       ...(query.category ? { category: query.category } : {}),
       ...(query.difficulty ? { difficulty: query.difficulty } : {}),
       ...(query.language ? { language: { startsWith: query.language, mode: 'insensitive' } } : {}),
@@ -152,7 +154,7 @@ export class ScenarioCatalogService {
   private async find(id: unknown): Promise<ScenarioWithVersion> {
     if (typeof id !== 'string' || !id || id.length > 80) throw new AppError('not_found', 'No such scenario');
     const row = await this.prisma.scenario.findUnique({ where: { id }, include: { versions: true } });
-    if (!row) throw new AppError('not_found', 'No such scenario');
+    if (!row || row.freePractice) throw new AppError('not_found', 'No such scenario');
     return row;
   }
 

@@ -6,8 +6,12 @@ import {
   MAX_CLOCK_DRIFT_MS,
   ScenarioContentSchema,
   missingFields,
+  Signals,
+  chatStreamId,
   parseOrThrow,
+  terminationMessages,
   withoutScript,
+  type SessionMode,
   type Caller,
   type ScenarioContent,
   type SessionState,
@@ -17,14 +21,20 @@ import {
 } from '@parley/contracts';
 import { PRISMA, type PracticeSession, type Prisma, type PrismaClient } from '@parley/db';
 import { Outbox, type OutboxWriter } from '@parley/outbox';
+import { Bus } from '@parley/bus';
 import { Metrics } from '@parley/observability';
 import { ObjectStorage } from '@parley/storage';
 import type { Counter } from 'prom-client';
 import { CapacityService } from '../capacity/capacity.service';
+import { FreePracticeService } from '../catalog/free-practice.service';
+import { ChatStreams } from '../chat/chat-streams';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
 import { SessionTimers } from '../timers/session-timers.service';
 import { assertTransition, isOpen } from './session-state-machine';
 import { sessionView, turnView } from './session-views';
+
+/** Modes sessions can be created in; realtime joins once its conversation engine is wired. */
+const AVAILABLE_MODES: SessionMode[] = ['turn', 'text'];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -40,6 +50,9 @@ export class SessionLifecycle {
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
     private readonly outbox: Outbox,
+    private readonly bus: Bus,
+    private readonly chatStreams: ChatStreams,
+    private readonly freePractice: FreePracticeService,
     private readonly capacity: CapacityService,
     private readonly timers: SessionTimers,
     private readonly storage: ObjectStorage,
@@ -54,9 +67,9 @@ export class SessionLifecycle {
 
   async create(caller: Caller, body: unknown): Promise<SessionState> {
     const request = parseOrThrow(CreateSessionSchema, body ?? {}, 'session request');
-    if (request.mode !== 'turn') {
-      throw new AppError('validation_failed', `Mode "${request.mode}" is not available yet; use "turn"`, {
-        issues: [{ path: 'mode', message: 'only "turn" is available' }],
+    if (!AVAILABLE_MODES.includes(request.mode)) {
+      throw new AppError('validation_failed', `Mode "${request.mode}" is not available yet; use ${AVAILABLE_MODES.map((m) => `"${m}"`).join(' or ')}`, {
+        issues: [{ path: 'mode', message: `one of ${AVAILABLE_MODES.join(', ')}` }],
       });
     }
     const now = Date.now();
@@ -69,9 +82,10 @@ export class SessionLifecycle {
         { issues: [{ path: 'clientSessionStartedAt', message: `drift ${driftMs} ms` }] },
       );
     }
-    const { scenario, content } = await this.publishedScenario(request.scenarioId);
     // ON CONFLICT DO NOTHING: concurrent first sessions of one user must not race on the user row.
     await this.prisma.user.createMany({ data: [{ id: caller.userId }], skipDuplicates: true });
+    const scenarioId = request.scenarioId ?? (await this.freePractice.scenarioFor(caller, request));
+    const { scenario, content } = await this.publishedScenario(caller, scenarioId);
     // Admission, the active row, its timers and its announcements commit together: a crash or a NATS outage can
     // delay them but never leave a session without its opening turn or its deadlines.
     let out!: OutboxWriter;
@@ -136,10 +150,23 @@ export class SessionLifecycle {
     if (!isOpen(session.status) && session.status !== 'ending') return session;
     const ended = await this.outbox.transaction((tx, out) => this.finish(tx, out, session, session.terminationReason ?? reason));
     if (!ended) return this.prisma.practiceSession.findUniqueOrThrow({ where: { id: sessionId } });
+    // Work still running for the session (a reply being generated) stops now.
+    this.bus.signal(Signals.SessionEnded(ended.id));
+    if (ended.mode === 'text' && ended.nextSequence % 2 === 0) await this.closeReplyStream(ended);
     await this.timers.disarm(ended);
     this.ended.inc({ reason: ended.terminationReason ?? reason });
     this.logger.log({ sessionId: ended.id, reason: ended.terminationReason }, 'session ended');
     return ended;
+  }
+
+  /** A text session that ends while the AI is replying: the reply's stream ends with the reason. */
+  private async closeReplyStream(session: PracticeSession): Promise<void> {
+    const reason = session.terminationReason ?? 'manual_stop';
+    const error =
+      reason === 'provider_error'
+        ? new AppError('provider_error', terminationMessages.provider_error)
+        : new AppError('session_ended', `The practice ended before the reply was complete: ${terminationMessages[reason]}`);
+    await this.chatStreams.close(chatStreamId(session.id, session.nextSequence), { type: 'error', error: error.toJSON() });
   }
 
   private async finish(
@@ -199,9 +226,10 @@ export class SessionLifecycle {
     return key ? this.storage.presignGet(key, this.config.AUDIO_URL_TTL_SEC) : null;
   }
 
-  private async publishedScenario(scenarioId: string) {
+  private async publishedScenario(caller: Caller, scenarioId: string) {
     const scenario = await this.prisma.scenario.findUnique({ where: { id: scenarioId } });
-    if (!scenario) throw new AppError('not_found', 'No such scenario');
+    // Another trainee's free-practice scenario is as invisible as a missing one.
+    if (!scenario || (scenario.freePractice && scenario.authorId !== caller.userId)) throw new AppError('not_found', 'No such scenario');
     if (scenario.publishedVersion === null) {
       throw new AppError('scenario_incomplete', 'This scenario is not published yet', { missing: ['publishedVersion'] });
     }

@@ -5,6 +5,7 @@ import {
   Events,
   MAX_TURN_AUDIO_BYTES,
   TraineeTurnMetaSchema,
+  chatStreamId,
   parseOrThrow,
   type Caller,
   type EventPayload,
@@ -21,6 +22,7 @@ import { SessionLifecycle } from '../sessions/session-lifecycle.service';
 import { isOpen } from '../sessions/session-state-machine';
 import { turnView } from '../sessions/session-views';
 import { SessionTimers } from '../timers/session-timers.service';
+import { ChatStreams } from '../chat/chat-streams';
 
 export interface SubmitTurnInput {
   sessionId: unknown;
@@ -46,6 +48,7 @@ export class TurnsService {
     private readonly storage: ObjectStorage,
     private readonly lifecycle: SessionLifecycle,
     private readonly timers: SessionTimers,
+    private readonly chatStreams: ChatStreams,
     metrics: Metrics,
   ) {
     this.acceptSeconds = metrics.histogram('turn_accept_seconds', 'Trainee turn acceptance time (SPEC §4: under 0.5 s)', ['outcome'], [
@@ -201,7 +204,7 @@ export class TurnsService {
   async recordAiReply(event: EventPayload<typeof Events.AiReplyReady>): Promise<void> {
     const session = await this.prisma.practiceSession.findUnique({ where: { id: event.sessionId } });
     if (!session) {
-      await this.storage.delete(event.audioKey).catch(() => undefined);
+      await this.deleteAudio(event.audioKey);
       return;
     }
     if (!isOpen(session.status)) {
@@ -209,13 +212,13 @@ export class TurnsService {
       const recorded = await this.prisma.turn.findUnique({
         where: { sessionId_sequence: { sessionId: session.id, sequence: event.sequence } },
       });
-      if (!recorded) await this.storage.delete(event.audioKey).catch(() => undefined);
+      if (!recorded) await this.deleteAudio(event.audioKey);
       return;
     }
     const content = await this.lifecycle.scenarioVersion(session);
     const now = new Date();
     const idleAt = new Date(now.getTime() + content.endCriteria.idleTimeoutSec * 1000);
-    await this.outbox.transaction(async (tx, out) => {
+    const turn = await this.outbox.transaction(async (tx, out) => {
       const stored = await tx.turn.upsert({
         where: { sessionId_sequence: { sessionId: session.id, sequence: event.sequence } },
         create: {
@@ -246,11 +249,19 @@ export class TurnsService {
       return stored;
     });
     await this.timers.disarmIdle(session.id, session.idleAt, idleAt);
+    if (session.mode === 'text') {
+      // The reply's stream ends with the turn as stored: what the reader sees last equals what was recorded.
+      await this.chatStreams.close(chatStreamId(session.id, turn.sequence), { type: 'done', turn: turnView(turn, null) });
+    }
     if (event.outcome !== 'continue') {
       await this.lifecycle.end(session.id, event.outcome);
     } else if (session.traineeTurnCount >= content.endCriteria.maxTurns) {
       await this.lifecycle.end(session.id, 'max_turns');
     }
+  }
+
+  private async deleteAudio(key: string | undefined): Promise<void> {
+    if (key) await this.storage.delete(key).catch(() => undefined);
   }
 
   async providerFailed(event: EventPayload<typeof Events.ProviderFailed>): Promise<void> {

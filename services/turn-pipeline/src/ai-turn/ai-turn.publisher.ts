@@ -10,8 +10,8 @@ export interface SpokenTurn {
   sessionId: string;
   sequence: number;
   text: string;
-  /** Mono MP3. */
-  mp3: Buffer;
+  /** Mono MP3; none in text mode, where the AI writes. */
+  mp3?: Buffer;
   durationMs: number;
   /** The span in which the audio was produced. */
   startedAt: Date;
@@ -53,8 +53,8 @@ export class AiTurnPublisher {
   ) {}
 
   async publish(turn: SpokenTurn): Promise<void> {
-    const key = audioKey(turn.sessionId, turn.sequence, 'ai');
-    await this.storage.put(key, turn.mp3, 'audio/mpeg');
+    const key = turn.mp3 ? audioKey(turn.sessionId, turn.sequence, 'ai') : undefined;
+    if (key) await this.storage.put(key, turn.mp3!, 'audio/mpeg');
     const speechEndToAudioMs = turn.acceptedAt === undefined ? undefined : Math.max(0, Date.now() - turn.acceptedAt);
     await this.bus.publish(
       Events.AiReplyReady,
@@ -62,8 +62,7 @@ export class AiTurnPublisher {
         sessionId: turn.sessionId,
         sequence: turn.sequence,
         text: turn.text,
-        audioKey: key,
-        audioBytes: turn.mp3.length,
+        ...(key ? { audioKey: key, audioBytes: turn.mp3!.length } : {}),
         durationMs: Math.max(0, Math.round(turn.durationMs)),
         startedAt: turn.startedAt.toISOString(),
         endedAt: turn.endedAt.toISOString(),
@@ -77,7 +76,7 @@ export class AiTurnPublisher {
     if (speechEndToAudioMs !== undefined) this.metrics.replyLatencySeconds.observe({ engine: turn.engine }, speechEndToAudioMs / 1000);
     // Sizes and timings only: the words never reach the logs.
     this.logger.log(
-      { sequence: turn.sequence, audioBytes: turn.mp3.length, durationMs: turn.durationMs, speechEndToAudioMs, outcome: turn.outcome },
+      { sequence: turn.sequence, audioBytes: turn.mp3?.length ?? 0, durationMs: turn.durationMs, speechEndToAudioMs, outcome: turn.outcome },
       'AI turn ready',
     );
   }

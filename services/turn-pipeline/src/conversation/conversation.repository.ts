@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ScenarioContentSchema, type ScenarioContent, type SessionStatus } from '@parley/contracts';
+import { ScenarioContentSchema, type ScenarioContent, type SessionMode, type SessionStatus } from '@parley/contracts';
 import { PRISMA, type PrismaClient } from '@parley/db';
 import type { TurnLine } from './history';
 
 export interface SessionSnapshot {
   id: string;
   status: SessionStatus;
+  mode: SessionMode;
   /** The scenario version the session practises. */
   scenario: ScenarioContent;
 }
@@ -30,10 +31,10 @@ export class ConversationRepository {
     if (!UUID.test(sessionId)) return null;
     const row = await this.prisma.practiceSession.findUnique({
       where: { id: sessionId },
-      select: { id: true, status: true, scenarioVersionRow: { select: { content: true } } },
+      select: { id: true, status: true, mode: true, scenarioVersionRow: { select: { content: true } } },
     });
     if (!row) return null;
-    return { id: row.id, status: row.status, scenario: ScenarioContentSchema.parse(row.scenarioVersionRow.content) };
+    return { id: row.id, status: row.status, mode: row.mode, scenario: ScenarioContentSchema.parse(row.scenarioVersionRow.content) };
   }
 
   async turn(sessionId: string, sequence: number): Promise<TurnRecord | null> {

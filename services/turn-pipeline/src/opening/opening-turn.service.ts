@@ -41,7 +41,7 @@ export class OpeningTurnService {
     if (await this.conversations.turn(sessionId, OPENING_SEQUENCE)) return this.skip('turn 0 already recorded');
 
     const published = await this.publisher.guard(sessionId, OPENING_SEQUENCE, async () =>
-      this.publisher.publish(this.providers.omni ? await this.speakWithOmni(session) : await this.speakScripted(session)),
+      this.publisher.publish(this.providers.omni && session.mode !== 'text' ? await this.speakWithOmni(session) : await this.speakScripted(session)),
     );
     this.metrics.jobs.inc({ job: Jobs.OpeningTurn, outcome: published ? 'published' : 'provider_failed' });
   }
@@ -51,17 +51,19 @@ export class OpeningTurnService {
     const { scenario } = session;
     const opening = await this.providers.roleplayer.opening({ scenario });
     this.metrics.firstTokenSeconds.observe({ kind: 'opening' }, opening.firstTokenMs / 1000);
-    const speech = await this.speech.speak(opening.text, scenario.persona.voice);
+    // In text mode the AI writes: no synthesis.
+    const speech = session.mode === 'text' ? null : await this.speech.speak(opening.text, scenario.persona.voice);
+    const now = new Date();
     return {
       sessionId: session.id,
       sequence: OPENING_SEQUENCE,
       text: opening.text,
-      mp3: speech.mp3,
-      durationMs: speech.durationMs,
-      startedAt: speech.startedAt,
-      endedAt: speech.endedAt,
+      mp3: speech?.mp3,
+      durationMs: speech?.durationMs ?? 0,
+      startedAt: speech?.startedAt ?? now,
+      endedAt: speech?.endedAt ?? now,
       llmFirstTokenMs: opening.firstTokenMs,
-      ttsFirstByteMs: speech.firstByteMs,
+      ttsFirstByteMs: speech?.firstByteMs,
       outcome: 'continue',
       engine: 'cascade',
       offline: this.providers.roleplayer.offline,

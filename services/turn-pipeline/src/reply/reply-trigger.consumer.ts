@@ -5,7 +5,7 @@ import { addLogFields } from '@parley/observability';
 import { ReplyTurnService } from './reply-turn.service';
 
 /**
- * NATS adapter: what makes the AI reply. Normally the trainee turn's transcript (`TurnTranscribed`, done or
+ * NATS adapter: what makes the AI reply. A typed message (text mode) at once; a spoken turn normally the trainee turn's transcript (`TurnTranscribed`, done or
  * failed: a failed transcription still gets an answer); with a speech-to-speech model the accepted turn itself.
  */
 @Injectable()
@@ -16,6 +16,12 @@ export class ReplyTriggerConsumer implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.bus.consume(Consumers.PipelineRepliesToMessages, {
+      [Events.TraineeMessageAccepted]: (message) => {
+        addLogFields({ sessionId: message.sessionId, turnId: message.turnId });
+        return this.replies.enqueue(message);
+      },
+    });
     if (this.replies.fromAudio) {
       await this.bus.consume(Consumers.PipelineRepliesToAudio, {
         [Events.TraineeTurnAccepted]: (turn) => {

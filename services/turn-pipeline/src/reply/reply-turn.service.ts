@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Jobs, Queues, jobId, type JobPayload } from '@parley/contracts';
-import type { Providers } from '@parley/providers';
+import { ProviderError, type Providers, type RoleplayReply } from '@parley/providers';
 import { JobQueues } from '@parley/queue';
 import { ObjectStorage } from '@parley/storage';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +15,7 @@ import { PipelineMetrics } from '../pipeline.metrics';
 import { PROVIDERS } from '../providers/providers.provider';
 import { inParallel } from './in-parallel';
 import { ObjectiveCheckService } from './objective-check.service';
+import { ReplyStreams, SessionEndedError } from './reply-stream';
 
 type ReplyJob = JobPayload<typeof Jobs.ReplyTurn>;
 
@@ -47,6 +48,7 @@ export class ReplyTurnService {
     private readonly publisher: AiTurnPublisher,
     private readonly storage: ObjectStorage,
     private readonly metrics: PipelineMetrics,
+    private readonly streams: ReplyStreams,
     @Inject(PIPELINE_CONFIG) private readonly config: TurnPipelineConfig,
   ) {}
 
@@ -56,9 +58,10 @@ export class ReplyTurnService {
   }
 
   /** One reply per trainee turn: a redelivered event finds the job id taken. */
-  async enqueue(turn: { sessionId: string; sequence: number; acceptedAt: number }): Promise<void> {
-    const { sessionId, sequence, acceptedAt } = turn;
-    await this.queues.add(Queues.TurnPipeline, Jobs.ReplyTurn, { sessionId, afterSequence: sequence, acceptedAt }, {
+  async enqueue(turn: { sessionId: string; sequence: number; acceptedAt: number; streamId?: string }): Promise<void> {
+    const { sessionId, sequence, acceptedAt, streamId } = turn;
+    const payload = { sessionId, afterSequence: sequence, acceptedAt, ...(streamId ? { streamId } : {}) };
+    await this.queues.add(Queues.TurnPipeline, Jobs.ReplyTurn, payload, {
       jobId: jobId('reply', sessionId, replySequence(sequence)),
       attempts: PIPELINE_JOB_ATTEMPTS,
     });
@@ -70,40 +73,68 @@ export class ReplyTurnService {
     const session = await this.conversations.session(sessionId);
     if (!session || !isOpen(session.status)) return this.skip(`session is ${session?.status ?? 'gone'}`);
     if (await this.conversations.turn(sessionId, sequence)) return this.skip(`turn ${sequence} already recorded`);
-    const answered = this.fromAudio
-      ? await this.conversations.turn(sessionId, afterSequence)
-      : await this.transcribedTurn(sessionId, afterSequence, attempt);
+    // Typed messages are stored with their text; spoken turns may still be waiting for their transcript.
+    const fromAudio = this.fromAudio && session.mode !== 'text';
+    const answered =
+      fromAudio || session.mode === 'text'
+        ? await this.conversations.turn(sessionId, afterSequence)
+        : await this.transcribedTurn(sessionId, afterSequence, attempt);
     if (answered?.speaker !== 'trainee') return this.skip(`turn ${afterSequence} is not a trainee turn`);
     const turns = await this.conversations.turns(sessionId, afterSequence);
 
-    const published = await this.publisher.guard(sessionId, sequence, async () =>
-      this.publisher.publish(
-        this.fromAudio ? await this.answerAudio(session, turns, answered, job) : await this.answerText(session, turns, job),
-      ),
-    );
+    if (job.streamId && (await this.streams.hasTokens(job.streamId))) {
+      // An earlier run was cut off after its tokens reached the trainee: a second reply would contradict them.
+      const cutOff = new ProviderError('roleplayer', attempt.number, new Error('the reply was interrupted after part of it was sent'));
+      await this.publisher.guard(sessionId, sequence, async () => Promise.reject(cutOff));
+      return;
+    }
+    const published = await this.publisher.guard(sessionId, sequence, async () => {
+      const turn = fromAudio ? await this.answerAudio(session, turns, answered, job) : await this.answerText(session, turns, job);
+      if (turn) await this.publisher.publish(turn);
+    });
     this.metrics.jobs.inc({ job: Jobs.ReplyTurn, outcome: published ? 'published' : 'provider_failed' });
   }
 
-  /** Cascade: roleplayer on the transcript history, then synthesis and the objective check side by side. */
-  private async answerText(session: SessionSnapshot, turns: TurnRecord[], job: ReplyJob): Promise<SpokenTurn> {
+  /**
+   * Cascade: roleplayer on the transcript history (streamed, cancelled when the session ends), then synthesis and
+   * the objective check side by side; text mode skips the synthesis. Null when the session ended meanwhile.
+   */
+  private async answerText(session: SessionSnapshot, turns: TurnRecord[], job: ReplyJob): Promise<SpokenTurn | null> {
     const { scenario } = session;
     const history = buildHistory(turns, job.afterSequence);
-    const reply = await this.providers.roleplayer.reply({ scenario, history });
+    const stream = this.streams.start(session.id, job.streamId);
+    const startedAt = new Date();
+    let reply: RoleplayReply;
+    try {
+      reply = await this.providers.roleplayer.reply({
+        scenario,
+        history,
+        signal: stream.signal,
+        onDelta: stream.onDelta,
+        restartable: stream.restartable,
+      });
+    } catch (error) {
+      if (stream.abortReason instanceof SessionEndedError) return null;
+      throw error;
+    } finally {
+      await stream.finish();
+    }
     this.metrics.firstTokenSeconds.observe({ kind: 'reply' }, reply.firstTokenMs / 1000);
+    const written = session.mode === 'text';
     const [speech, verdict] = await inParallel(
-      (signal) => this.speech.speak(reply.text, scenario.persona.voice, signal),
+      (signal) => (written ? Promise.resolve(null) : this.speech.speak(reply.text, scenario.persona.voice, signal)),
       (signal) => this.objectives.check(scenario, history, reply, signal),
     );
     return {
       sessionId: session.id,
       sequence: replySequence(job.afterSequence),
       text: reply.text,
-      mp3: speech.mp3,
-      durationMs: speech.durationMs,
-      startedAt: speech.startedAt,
-      endedAt: speech.endedAt,
+      mp3: speech?.mp3,
+      durationMs: speech?.durationMs ?? 0,
+      startedAt: speech?.startedAt ?? startedAt,
+      endedAt: speech?.endedAt ?? new Date(),
       llmFirstTokenMs: reply.firstTokenMs,
-      ttsFirstByteMs: speech.firstByteMs,
+      ttsFirstByteMs: speech?.firstByteMs,
       outcome: verdict.outcome,
       outcomeRationale: verdict.rationale,
       acceptedAt: job.acceptedAt,

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "scenarios" ADD COLUMN     "free_practice" BOOLEAN NOT NULL DEFAULT false;
