@@ -22,15 +22,18 @@ export interface PocketsphinxOptions {
   dict?: string;
 }
 
+/** Nice value of the decoding threads of the transcriber's own pool. */
+const BACKGROUND_NICE = 10;
+
 /** Audio handed to the recogniser per write: 1 s. */
 const WRITE_SAMPLES = POCKETSPHINX_SAMPLE_RATE;
 
 /**
  * Offline transcription of a whole turn with CMU pocketsphinx, in-process: the MP3 is decoded to 16 kHz mono PCM and
  * streamed into a warm decoder from a {@link DecoderPool} (no model load per turn, no temporary file, no child
- * process); decoding runs on worker threads, never on the event loop. Waiting for a free decoder does not count against
- * the timeout; each attempt is abandoned (and its decoder reset) after `timeoutMs` without a decoded chunk, or when
- * the caller aborts.
+ * process); decoding runs on worker threads, never on the event loop, and (own pool) at a lower priority, as the
+ * recogniser processes used to. Waiting for a free decoder does not count against the timeout; each attempt is
+ * abandoned (and its decoder reset) after `timeoutMs` without a decoded chunk, or when the caller aborts.
  */
 export class PocketsphinxTranscriber implements Transcriber {
   readonly name = 'pocketsphinx';
@@ -39,7 +42,8 @@ export class PocketsphinxTranscriber implements Transcriber {
 
   constructor(private readonly options: PocketsphinxOptions) {
     const { hmm, lm, dict } = options;
-    this.pool = options.pool ?? new DecoderPool({ size: options.concurrency ?? 2, model: { hmm, lm, dict } });
+    // Turn transcription is background work: on a busy node it must not starve turn acknowledgements.
+    this.pool = options.pool ?? new DecoderPool({ size: options.concurrency ?? 2, model: { hmm, lm, dict }, workerNice: BACKGROUND_NICE });
   }
 
   async transcribe(mp3: Buffer, { signal }: TranscribeOptions = {}): Promise<Transcription> {

@@ -1,8 +1,12 @@
-import { DEFAULT_DECODER_ARGS, NativeDecoder, resolveModel, type PocketsphinxModel } from './native';
+import { DEFAULT_DECODER_ARGS, NativeDecoder, lowerWorkerThreadPriority, resolveModel, type PocketsphinxModel } from './native';
 import { StreamingRecognizer, type RecognizerOptions } from './recognizer';
 
 export interface DecoderPoolOptions {
-  /** Decoders kept warm (≈ 105 MB each; one decodes ≈ 5 speakers in real time on a core). Default 2. */
+  /**
+   * Decoders kept warm (≈ 105 MB each; one decodes ≈ 5 speakers in real time on a core). Default 2. Their calls run
+   * on libuv's thread pool (4 threads unless `UV_THREADPOOL_SIZE` says more), one call per decoder at a time: keep
+   * the size below the thread pool's so file and DNS work still has threads.
+   */
   size?: number;
   /** Model files; default the Debian `pocketsphinx-en-us` model. */
   model?: Partial<PocketsphinxModel>;
@@ -12,6 +16,12 @@ export interface DecoderPoolOptions {
   maxWaiting?: number;
   /** The longest wait for a decoder before a {@link DecoderPoolBusyError}. Default 30 000 ms. */
   acquireTimeoutMs?: number;
+  /**
+   * Background decoding (e.g. whole turns): after creating a decoder, the nice value given here is applied to every
+   * thread of the process but the main one (Linux), so that decoding never starves the services' event loops on a
+   * busy node. Default: priorities are left alone (realtime recognition is not background work).
+   */
+  workerNice?: number;
   /** Unprocessed audio a recogniser holds at most before dropping the oldest (SPEC §7.2: 10 s). Default 10 000 ms. */
   maxPendingMs?: number;
 }
@@ -258,7 +268,10 @@ export class DecoderPool {
     const created = this.creation.then(async () => {
       if (this.closed) return undefined;
       this.model ??= resolveModel(this.options.model);
-      return NativeDecoder.create(this.model, this.args);
+      const decoder = await NativeDecoder.create(this.model, this.args);
+      // The thread pool exists now (creating the decoder ran on it).
+      if (this.options.workerNice !== undefined) lowerWorkerThreadPriority(this.options.workerNice);
+      return decoder;
     });
     this.creation = created.catch(() => undefined);
     return created.then(

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import path from 'node:path';
 
 /**
@@ -123,6 +124,32 @@ export function loadPocketsphinx(): Binding {
     psGetHyp: pocketsphinx.func('ps_get_hyp', 'const char *', [decoder, koffi.out(koffi.pointer('int32_t'))]),
   };
   return binding;
+}
+
+/**
+ * Lowers the scheduling priority of every thread of this process but the main one (Linux; elsewhere nothing happens),
+ * among them libuv's thread pool, where decoding runs: on a busy node, background decoding then yields the CPU to
+ * the main threads of this and other services. Threads started later keep their priority. Returns how many threads
+ * were changed.
+ */
+export function lowerWorkerThreadPriority(nice: number): number {
+  let changed = 0;
+  let threads: string[];
+  try {
+    threads = readdirSync('/proc/self/task');
+  } catch {
+    return 0; // not Linux
+  }
+  for (const tid of threads.map(Number)) {
+    if (tid === process.pid) continue;
+    try {
+      setPriority(tid, nice); // on Linux, a thread's own nice value
+      changed += 1;
+    } catch {
+      // Gone, or not permitted: it keeps its priority.
+    }
+  }
+  return changed;
 }
 
 /** Runs a native function on a koffi worker thread. */
