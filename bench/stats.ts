@@ -5,21 +5,25 @@ export interface Summary {
   count: number;
   p50: number;
   p95: number;
+  p99: number;
   min: number;
   max: number;
   mean: number;
 }
 
-export function summarize(samples: number[]): Summary {
+/** Percentiles rounded to `digits` decimals (sub-millisecond figures need some). */
+export function summarize(samples: number[], digits = 0): Summary {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+  const round = (v: number) => Math.round(v * 10 ** digits) / 10 ** digits;
   return {
     count: sorted.length,
-    p50: Math.round(at(0.5)),
-    p95: Math.round(at(0.95)),
-    min: Math.round(sorted[0]!),
-    max: Math.round(sorted[sorted.length - 1]!),
-    mean: Math.round(sorted.reduce((s, v) => s + v, 0) / sorted.length),
+    p50: round(at(0.5)),
+    p95: round(at(0.95)),
+    p99: round(at(0.99)),
+    min: round(sorted[0]!),
+    max: round(sorted[sorted.length - 1]!),
+    mean: round(sorted.reduce((s, v) => s + v, 0) / sorted.length),
   };
 }
 
@@ -36,5 +40,5 @@ export function report(name: string, summary: Summary, unit = 'ms'): void {
   }
   all[name] = { ...summary, unit, measuredAt: new Date().toISOString() };
   writeFileSync(file, JSON.stringify(all, null, 2));
-  process.stdout.write(`${name}: n=${summary.count} p50=${summary.p50}${unit} p95=${summary.p95}${unit} min=${summary.min} max=${summary.max}\n`);
+  process.stdout.write(`${name}: n=${summary.count} p50=${summary.p50}${unit} p95=${summary.p95}${unit} p99=${summary.p99}${unit} min=${summary.min} max=${summary.max}\n`);
 }

@@ -44,6 +44,8 @@ export interface FakeBehaviour {
   stallAfterChunks?: number;
   /** Chat streams: wait this long between chunks (a model producing tokens at a fixed rate). */
   chunkDelayMs?: number;
+  /** Chat streams of `tokens` words, each the time it was sent (ms since epoch, fractional): for latency benchmarks. */
+  stampTokens?: { tokens: number };
   /** Chat: answer content that is not JSON (what a model does when it ignores `response_format`). */
   invalidJson?: boolean;
   /** Speech: the MP3's format. Default 24 kHz mono, like OpenAI's. */
@@ -204,7 +206,7 @@ async function answerChat(res: ServerResponse, request: FakeRequest, behaviour: 
     model,
     choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
   });
-  const events: object[] = [chunk({ role: 'assistant', content: wantsAudio ? null : '' })];
+  const events: (object | null)[] = [chunk({ role: 'assistant', content: wantsAudio ? null : '' })];
   if (wantsAudio) {
     // OpenAI's shape: the text arrives as the audio's transcript, the audio as base64 pieces.
     for (const word of words) events.push(chunk({ audio: { id: `audio-${id}`, transcript: word } }));
@@ -223,8 +225,13 @@ async function answerChat(res: ServerResponse, request: FakeRequest, behaviour: 
   }
 
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  for (const [index, event] of events.entries()) {
+  if (behaviour.stampTokens) {
+    // Replace the words with their send times, stamped as each chunk goes out.
+    events.splice(1, events.length - 1, ...Array.from({ length: behaviour.stampTokens.tokens }, () => null), chunk({}, 'stop'));
+  }
+  for (const [index, planned] of events.entries()) {
     if (behaviour.stallAfterChunks !== undefined && index >= behaviour.stallAfterChunks) return; // hang, open
+    const event = planned ?? chunk({ content: `${(performance.timeOrigin + performance.now()).toFixed(3)} ` });
     res.write(`data: ${JSON.stringify(event)}\n\n`);
     await sleep(behaviour.chunkDelayMs ?? 1); // separate network writes, like a model producing tokens
     if (res.destroyed) return;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Bus } from '@parley/bus';
-import { CHAT_STREAM_TTL_SEC, Signals, chatStreamKey, type ChatStreamEntry } from '@parley/contracts';
+import { Signals, chatStreamKey, type ChatStreamEntry } from '@parley/contracts';
 import type { ReplyDelta } from '@parley/providers';
 import { JobQueues } from '@parley/queue';
 import { PIPELINE_CONFIG, type TurnPipelineConfig } from '../config';
@@ -77,13 +77,9 @@ export class ReplyStreams {
     return new ReplyStream(this, sessionId, streamId);
   }
 
+  /** One command per token: the stream's lifetime is set by the session service when it opens and closes it. */
   async append(streamId: string, entry: ChatStreamEntry): Promise<void> {
-    const key = chatStreamKey(this.config.PARLEY_NAMESPACE, streamId);
-    await this.queues.redis
-      .multi()
-      .xadd(key, 'MAXLEN', '~', MAX_ENTRIES, '*', 'entry', JSON.stringify(entry))
-      .expire(key, CHAT_STREAM_TTL_SEC)
-      .exec();
+    await this.queues.redis.xadd(chatStreamKey(this.config.PARLEY_NAMESPACE, streamId), 'MAXLEN', '~', MAX_ENTRIES, '*', 'entry', JSON.stringify(entry));
   }
 
   /** Whether an earlier run of the reply already sent tokens (a retried job must not send a second reply). */
