@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Role } from './auth';
+import { GenerateRequestSchema } from './generation';
 import { Commands, type CommandName } from './messaging';
 
 const caller = z.object({ userId: z.string().min(1).max(128), roles: z.array(Role).max(8) });
@@ -33,6 +34,7 @@ export const CommandSchemas = {
   [Commands.EvaluationGet]: withSession,
   [Commands.EvaluationRequeue]: withSession,
   [Commands.RoleplayerInfo]: z.object({}).passthrough(),
+  [Commands.Generate]: GenerateRequestSchema,
   // Length and emptiness are the chat service's to judge (413 vs 422); only a sane upper bound here.
   [Commands.ChatSend]: withSession.extend({ message: z.string().max(64 * 1024) }),
   [Commands.ChatStream]: withCaller.extend({ streamId: z.string().max(200) }),

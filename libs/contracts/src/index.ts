@@ -11,3 +11,4 @@ export * from './evaluation';
 export * from './realtime';
 export * from './commands';
 export * from './chat';
+export * from './generation';

@@ -29,6 +29,8 @@ export const Commands = {
   EvaluationGet: 'evaluation.get',
   EvaluationRequeue: 'evaluation.requeue',
   RoleplayerInfo: 'pipeline.roleplayer_info',
+  /** A live generation (realtime voice); its events stream on `GenerationSubjects.events`. */
+  Generate: 'pipeline.generate',
   ChatSend: 'session.chat.send',
   /** Checks that the caller may read a reply stream (their own session). */
   ChatStream: 'session.chat.stream',
