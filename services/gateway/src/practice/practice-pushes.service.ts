@@ -10,7 +10,16 @@ import { PracticeGateway } from './practice.gateway';
 const PUSHED_TTL_SEC = 24 * 3600;
 
 /** What a push handler knows about the event message it pushes (the consumer's `meta`). */
-export type PushMeta = Partial<Pick<MessageContext, 'correlationId' | 'traceparent'>> & { messageId?: string };
+export type PushMeta = Partial<Pick<MessageContext, 'correlationId' | 'traceparent'>> & { messageId?: string; deliveryCount?: number };
+
+/**
+ * A push for a room with no socket in it is held (the event redelivered with backoff: 0.25 + 0.5 + 1 + 2 s) up to
+ * this delivery, then pushed regardless: a client whose gateway just restarted is back in its room by then.
+ */
+const HOLD_UNTIL_DELIVERY = 5;
+
+/** Thrown to have JetStream deliver the event again once the session's socket has rejoined. */
+export class RoomEmptyError extends Error {}
 
 /**
  * Turns durable events into socket pushes to the session's room. Whichever replica's consumer takes an event
@@ -21,6 +30,10 @@ export type PushMeta = Partial<Pick<MessageContext, 'correlationId' | 'tracepare
  * acknowledging), so each push first claims its event's message id in Redis (`SET NX EX`, per namespace); a
  * redelivered event finds the claim and is acknowledged without a second emit. Should Redis not answer, the push
  * goes out unclaimed: a rare duplicate is better than a lost push.
+ *
+ * Not missed across a gateway restart: a push whose room has no socket yet (its client is reconnecting to the
+ * restarted gateway, or the consumer started before the client rejoined) is held for a few seconds through
+ * JetStream redelivery, then pushed regardless; `join` returns the full state for anything older.
  */
 @Injectable()
 export class PracticePushes implements OnApplicationShutdown {
@@ -43,8 +56,14 @@ export class PracticePushes implements OnApplicationShutdown {
   }
 
   /** Emits unless this event message was pushed before (synchronously when there is nothing to claim). */
-  private once(meta: PushMeta | undefined, emit: () => void): void | Promise<void> {
+  private once(meta: PushMeta | undefined, emit: () => void, sessionId?: string): void | Promise<void> {
     if (!this.redis || !meta?.messageId) return emit();
+    if (sessionId && (meta.deliveryCount ?? HOLD_UNTIL_DELIVERY) < HOLD_UNTIL_DELIVERY) {
+      return this.roomHasSockets(sessionId).then((present) => {
+        if (!present) throw new RoomEmptyError(`no socket in the room of ${sessionId} yet; pushing again shortly`);
+        return this.once({ ...meta, deliveryCount: HOLD_UNTIL_DELIVERY }, emit);
+      });
+    }
     const messageId = meta.messageId;
     return this.redis.set(`${this.keyPrefix}${messageId}`, '1', 'EX', PUSHED_TTL_SEC, 'NX').then(
       (claimed) => {
@@ -57,6 +76,15 @@ export class PracticePushes implements OnApplicationShutdown {
     );
   }
 
+  /** Whether any replica holds a socket in the session's room (a failed lookup counts as yes: push now). */
+  private async roomHasSockets(sessionId: string): Promise<boolean> {
+    try {
+      return (await this.gateway.server.in(sessionRoom(sessionId)).fetchSockets()).length > 0;
+    } catch {
+      return true;
+    }
+  }
+
   private room(sessionId: string) {
     addLogFields({ sessionId });
     return this.gateway.server.to(sessionRoom(sessionId));
@@ -64,7 +92,7 @@ export class PracticePushes implements OnApplicationShutdown {
 
   sessionEnded(event: EventPayload<typeof Events.SessionEnded>, meta?: PushMeta): void | Promise<void> {
     const { sessionId, reason } = event;
-    return this.once(meta, () => this.room(sessionId).emit('termination', { sessionId, reason, message: terminationMessages[reason] }));
+    return this.once(meta, () => this.room(sessionId).emit('termination', { sessionId, reason, message: terminationMessages[reason] }), sessionId);
   }
 
   /** Only AI turns are pushed: the trainee's own turns were acknowledged when they were sent. */
@@ -85,17 +113,17 @@ export class PracticePushes implements OnApplicationShutdown {
     }
     if (turn.speaker !== 'ai') return;
     // Claimed only now: a failed TurnGet is redelivered and must still be able to push.
-    await this.once(context, () => this.room(event.sessionId).emit('ai_turn', { sessionId: event.sessionId, turn }));
+    await this.once(context, () => this.room(event.sessionId).emit('ai_turn', { sessionId: event.sessionId, turn }), event.sessionId);
   }
 
   transcribed(event: EventPayload<typeof Events.TurnTranscribed>, meta?: PushMeta): void | Promise<void> {
     const { sessionId, turnId, sequence, text, status } = event;
     addLogFields({ turnId });
-    return this.once(meta, () => this.room(sessionId).emit('transcript', { sessionId, turnId, sequence, text, status }));
+    return this.once(meta, () => this.room(sessionId).emit('transcript', { sessionId, turnId, sequence, text, status }), sessionId);
   }
 
   evaluationCompleted(event: EventPayload<typeof Events.EvaluationCompleted>, meta?: PushMeta): void | Promise<void> {
     const { sessionId, status } = event;
-    return this.once(meta, () => this.room(sessionId).emit('evaluation_ready', { sessionId, status }));
+    return this.once(meta, () => this.room(sessionId).emit('evaluation_ready', { sessionId, status }), sessionId);
   }
 }
