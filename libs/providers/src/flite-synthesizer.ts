@@ -1,6 +1,6 @@
 import { encodeMp3, mp3DurationMs, synthesizeFlite } from '@parley/audio';
 import { ProviderError } from './errors';
-import type { SpeechSynthesizer, SynthesisResult } from './types';
+import type { PcmSynthesisResult, SpeechSynthesizer, SynthesisResult } from './types';
 
 /**
  * Offline speech: Flite (WebAssembly) at 16 kHz, encoded to mono MP3 without resampling. It runs in-process and
@@ -28,6 +28,21 @@ export class FliteSynthesizer implements SpeechSynthesizer {
         firstByteMs: Math.round(performance.now() - started),
         voice: speech.voice,
       };
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw new ProviderError('speech_synthesis', 1, error);
+    }
+  }
+
+  /** Flite's own 16 kHz mono PCM16, unencoded (live playback). */
+  async synthesizePcm(text: string, voice?: string, options: { signal?: AbortSignal } = {}): Promise<PcmSynthesisResult> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const started = performance.now();
+    try {
+      const speech = await synthesizeFlite(text, { voice });
+      signal?.throwIfAborted();
+      return { pcm: speech.pcm, sampleRate: speech.sampleRate, firstByteMs: Math.round(performance.now() - started), voice: speech.voice };
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       throw new ProviderError('speech_synthesis', 1, error);

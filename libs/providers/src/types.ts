@@ -85,10 +85,23 @@ export interface SynthesisResult {
   voice: string;
 }
 
+/** Speech as raw samples, for live playback (realtime voice): nothing is encoded. */
+export interface PcmSynthesisResult {
+  /** Mono PCM16 at `sampleRate` (16 kHz from Flite, the provider's own rate, 16 or 24 kHz, otherwise). */
+  pcm: Int16Array;
+  sampleRate: number;
+  /** Request → first audio byte. */
+  firstByteMs: number;
+  /** The voice actually used, after mapping unknown names to the provider's default. */
+  voice: string;
+}
+
 export interface SpeechSynthesizer {
   /** A short name for logs and metrics: `flite`, `openai`. */
   readonly name: string;
   synthesize(text: string, voice?: string, options?: { signal?: AbortSignal }): Promise<SynthesisResult>;
+  /** The same speech as mono PCM16 without MP3 encoding (live playback); optional for other implementations. */
+  synthesizePcm?(text: string, voice?: string, options?: { signal?: AbortSignal }): Promise<PcmSynthesisResult>;
 }
 
 export interface TranscribeOptions {

@@ -8,6 +8,7 @@ import { AiTurnPublisher } from './ai-turn/ai-turn.publisher';
 import { SpeechService } from './ai-turn/speech.service';
 import { PIPELINE_CONFIG, type TurnPipelineConfig } from './config';
 import { ConversationRepository } from './conversation/conversation.repository';
+import { generationProviders } from './generation';
 import { TurnPipelineWorker } from './jobs/turn-pipeline.worker';
 import { OpeningTurnService } from './opening/opening-turn.service';
 import { SessionCreatedConsumer } from './opening/session-created.consumer';
@@ -43,6 +44,7 @@ export function turnPipelineModule(config: TurnPipelineConfig) {
       SessionCreatedConsumer,
       ReplyTriggerConsumer,
       RoleplayerInfoCommand,
+      ...generationProviders,
     ],
   })
   class TurnPipelineModule {}

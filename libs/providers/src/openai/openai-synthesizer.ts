@@ -1,8 +1,8 @@
 import type OpenAI from 'openai';
-import { decodeMp3, encodeMp3, InvalidAudioError, probeMp3, resampleLinear } from '@parley/audio';
+import { decodeMp3, encodeMp3, float32ToInt16, InvalidAudioError, probeMp3, resampleLinear } from '@parley/audio';
 import { callProvider, type CallPolicy } from '../call';
 import { BadResponseError } from '../errors';
-import type { SpeechSynthesizer, SynthesisResult } from '../types';
+import type { PcmSynthesisResult, SpeechSynthesizer, SynthesisResult } from '../types';
 
 export const OPENAI_VOICES = [
   'alloy', 'ash', 'ballad', 'cedar', 'coral', 'echo', 'fable', 'marin', 'nova', 'onyx', 'sage', 'shimmer', 'verse',
@@ -58,6 +58,51 @@ export class OpenAiSynthesizer implements SpeechSynthesizer {
       const mp3 = await toMono16k(Buffer.concat(chunks));
       return { ...mp3, firstByteMs: Math.round(firstByteMs ?? performance.now() - started), voice: chosen };
     });
+  }
+
+  /**
+   * The same speech as mono PCM16 for live playback: asked as MP3 (what every OpenAI-compatible server speaks),
+   * decoded, mixed down, and kept at the provider's rate when it is 16 or 24 kHz (resampled to 16 kHz otherwise).
+   */
+  async synthesizePcm(text: string, voice?: string, options: { signal?: AbortSignal } = {}): Promise<PcmSynthesisResult> {
+    const { client, model, policy } = this.options;
+    const chosen = this.voiceFor(voice);
+    const started = performance.now();
+    return callProvider('speech_synthesis', policy, options.signal, async (attempt) => {
+      const response = await client.audio.speech.create(
+        { model, voice: chosen, input: text, response_format: 'mp3' },
+        { signal: attempt.signal },
+      );
+      if (!response.body) throw new BadResponseError('the speech response has no body');
+      const reader = response.body.getReader();
+      const chunks: Uint8Array[] = [];
+      let firstByteMs: number | undefined;
+      for (let read = await reader.read(); !read.done; read = await reader.read()) {
+        attempt.progress();
+        firstByteMs ??= performance.now() - started;
+        chunks.push(read.value);
+      }
+      attempt.signal.throwIfAborted();
+      const { pcm, sampleRate } = await toPcm16(Buffer.concat(chunks));
+      return { pcm, sampleRate, firstByteMs: Math.round(firstByteMs ?? performance.now() - started), voice: chosen };
+    });
+  }
+
+  private voiceFor(voice: string | undefined): string {
+    const requested = voice?.trim().toLowerCase();
+    return requested && this.voices.has(requested) ? requested : this.options.defaultVoice;
+  }
+}
+
+async function toPcm16(mp3: Buffer): Promise<{ pcm: Int16Array; sampleRate: number }> {
+  try {
+    const decoded = await decodeMp3(mp3);
+    const pcm = float32ToInt16(decoded.pcm);
+    if (decoded.sampleRate === 16_000 || decoded.sampleRate === 24_000) return { pcm, sampleRate: decoded.sampleRate };
+    return { pcm: resampleLinear(pcm, decoded.sampleRate, OUTPUT_RATE), sampleRate: OUTPUT_RATE };
+  } catch (error) {
+    if (error instanceof InvalidAudioError) throw new BadResponseError(`the speech is not usable MP3: ${error.message}`);
+    throw error;
   }
 }
 
