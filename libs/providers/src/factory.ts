@@ -34,7 +34,7 @@ export interface ProvidersConfig {
     apiKey?: string;
     /** Default whisper-1. */
     model?: string;
-    /** Pocketsphinx processes at once. */
+    /** Pocketsphinx: warm decoders (the pool size), i.e. turns recognised at once. Default 2. */
     concurrency?: number;
   };
   tts: {

@@ -53,9 +53,9 @@ export class PocketsphinxTranscriber implements Transcriber {
     try {
       const text = await callProvider('transcription', this.options.policy, signal, async (attempt) => {
         if (lease.broken) {
-          // A native call failed in the previous attempt: retry on another decoder.
+          // A native call failed in the previous attempt: retry on another decoder (this wait is part of the attempt).
           lease.release();
-          lease = await this.acquire(attempt.signal);
+          lease = await this.pool.acquire(attempt.signal);
         }
         return recognise(lease, pcm, attempt);
       });
