@@ -224,7 +224,7 @@ describe('live generation on an OpenAI-compatible model', () => {
     fake = await startFakeOpenAi();
     platform = await TestPlatform.start({
       services: ['turn-pipeline'],
-      env: { LLM_BASE_URL: fake.url, LLM_API_KEY: 'test-key', LLM_MODEL: 'fake-model', LLM_TIMEOUT_MS: '1000' },
+      env: { LLM_BASE_URL: fake.url, LLM_API_KEY: 'test-key', LLM_MODEL: 'fake-model', LLM_TIMEOUT_MS: '1000', GENERATION_CONCURRENCY: '2' },
     });
     bus = await connectBus(platform);
     sessionId = await createSession(platform.databaseUrl);
@@ -275,7 +275,7 @@ describe('live generation on an OpenAI-compatible model', () => {
     ]);
     if (done.type === 'done') {
       expect(done.tokens).toBe(deltas.length);
-      expect(done.ttsFirstByteMs).toBeLessThan(1000);
+      expect(done.ttsFirstByteMs).toBeLessThan(1500);
       expect(done.llmFirstTokenMs).toBeLessThan(done.ttsFirstByteMs!);
     }
   });
@@ -321,5 +321,21 @@ describe('live generation on an OpenAI-compatible model', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(g.of('delta').map((d) => d.text).join('')).toBe('Well, let ');
     expect(fake.requestsTo('chat')).toHaveLength(1);
+  });
+
+  it('runs at most GENERATION_CONCURRENCY generations at once and answers the next capacity_exceeded', async () => {
+    fake.setBehaviour('chat', { reply: 'Slow words keep coming one by one for a long while.', chunkDelayMs: 300 });
+    const running = [generation({ speak: false }), generation({ speak: false })];
+    for (const g of running) expect(await g.send()).toEqual({ accepted: true });
+    const refused = await generation({ speak: false }).send().catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('capacity_exceeded');
+    for (const g of running) bus.signal(GenerationSubjects.cancel(g.request.generationId));
+    let accepted: unknown;
+    for (let i = 0; i < 40 && !accepted; i++) {
+      await sleep(50);
+      accepted = await generation({ speak: false }).send().catch(() => undefined);
+    }
+    expect(accepted).toEqual({ accepted: true });
   });
 });

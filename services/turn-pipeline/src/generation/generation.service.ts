@@ -31,6 +31,9 @@ export class GenerationService implements OnApplicationBootstrap, BeforeApplicat
   onApplicationBootstrap(): void {
     // The bus has parsed the request against GenerateRequestSchema: a malformed one never gets here.
     this.bus.serve({ [Commands.Generate]: async (payload) => this.accept(payload as GenerateRequest) });
+    // Flite compiles its 21 MB WebAssembly module on first use (about a second): not on the first trainee's time.
+    const { synthesizer } = this.providers;
+    if (synthesizer.name === 'flite') void synthesizer.synthesizePcm?.('Ready.').catch(() => undefined);
   }
 
   /** Starts a generation; its cancel subject is listened to before the request is answered. */
