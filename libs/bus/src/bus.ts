@@ -214,7 +214,70 @@ export class Bus {
         } catch {
           payload = {};
         }
-        handler(payload);
+        this.safely(subject, () => handler(payload));
+      },
+    });
+    return () => sub.unsubscribe();
+  }
+
+  /** Binary fire-and-forget (audio frames): no JSON on the hot path. */
+  signalBytes(subject: string, data: Uint8Array): void {
+    if (this.nc.isClosed()) return;
+    this.nc.publish(`${this.options.namespace}.${subject}`, data);
+  }
+
+  onSignalBytes(subject: string, handler: (data: Uint8Array) => void): () => void {
+    const sub = this.nc.subscribe(`${this.options.namespace}.${subject}`, {
+      callback: (err, msg) => {
+        if (!err) this.safely(subject, () => handler(msg.data));
+      },
+    });
+    return () => sub.unsubscribe();
+  }
+
+  /** A throwing listener must not take the connection's reader down with it. */
+  private safely(subject: string, listener: () => void): void {
+    try {
+      listener();
+    } catch (error) {
+      this.logger.error({ err: error, subject }, 'signal listener failed');
+    }
+  }
+
+  /**
+   * Request/reply on a subject of its own (one listener, e.g. the owner of a live conversation), with the same reply
+   * envelope and errors as commands; `unavailable` when nobody listens.
+   */
+  async ask<T>(subject: string, payload: unknown, timeoutMs = this.options.requestTimeoutMs): Promise<T> {
+    let msg: Msg;
+    try {
+      msg = await this.nc.request(`${this.options.namespace}.${subject}`, JSON.stringify(payload), { timeout: timeoutMs });
+    } catch (error) {
+      const noResponders = (error as { name?: string }).name === 'NoRespondersError' || /no responders/i.test(String(error));
+      throw new AppError(noResponders ? 'unavailable' : 'timeout', noResponders ? 'Nobody is handling that right now' : 'No answer in time');
+    }
+    const reply = msg.json<Reply>();
+    if (reply.ok) return reply.data as T;
+    throw isErrorBody(reply.error) ? AppError.fromBody(reply.error) : new AppError('internal', 'Malformed reply');
+  }
+
+  /** Answers {@link ask}s on `subject` until the returned function is called. */
+  respond(subject: string, handler: (payload: unknown) => Promise<unknown>): () => void {
+    const sub = this.nc.subscribe(`${this.options.namespace}.${subject}`, {
+      callback: (err, msg) => {
+        if (err) return;
+        this.track(
+          (async () => {
+            let reply: Reply;
+            try {
+              reply = { ok: true, data: (await handler(msg.data.length ? msg.json() : {})) ?? null };
+            } catch (error) {
+              if (!(error instanceof AppError)) this.logger.error({ err: error, subject }, 'reply handler failed');
+              reply = { ok: false, error: (error instanceof AppError ? error : new AppError('internal', 'Something went wrong on our side')).toJSON() };
+            }
+            if (msg.reply) msg.respond(JSON.stringify(reply));
+          })(),
+        );
       },
     });
     return () => sub.unsubscribe();

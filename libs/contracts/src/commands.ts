@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Role } from './auth';
 import { GenerateRequestSchema } from './generation';
 import { Commands, type CommandName } from './messaging';
+import { RealtimeEngine, RealtimeSettingsPatchSchema } from './realtime';
 
 const caller = z.object({ userId: z.string().min(1).max(128), roles: z.array(Role).max(8) });
 /** Ids are checked by their owners (a malformed one is simply not found); here they only need to be short text. */
@@ -35,6 +36,9 @@ export const CommandSchemas = {
   [Commands.EvaluationRequeue]: withSession,
   [Commands.RoleplayerInfo]: z.object({}).passthrough(),
   [Commands.Generate]: GenerateRequestSchema,
+  [Commands.RtStart]: withSession.extend({ engine: RealtimeEngine.optional(), settings: RealtimeSettingsPatchSchema.optional() }),
+  [Commands.RtPresence]: withSession.extend({ present: z.boolean() }),
+  [Commands.LatencyStats]: withSession,
   // Length and emptiness are the chat service's to judge (413 vs 422); only a sane upper bound here.
   [Commands.ChatSend]: withSession.extend({ message: z.string().max(64 * 1024) }),
   [Commands.ChatStream]: withCaller.extend({ streamId: z.string().max(200) }),

@@ -38,5 +38,15 @@ export type GenerationEvent =
    */
   | { type: 'audio'; index: number; pcm: string; sampleRate: number; text?: string }
   /** The reply is complete: its whole text, tokens and timings (from the request). */
-  | { type: 'done'; text: string; tokens: number; llmFirstTokenMs: number; ttsFirstByteMs?: number; model: string; offline: boolean }
+  | {
+      type: 'done';
+      text: string;
+      tokens: number;
+      llmFirstTokenMs: number;
+      ttsFirstByteMs?: number;
+      model: string;
+      offline: boolean;
+      /** The objective check after the trainee line this answers (SPEC §4.7), when the pipeline ran one. */
+      outcome?: 'objective_met' | 'objective_failed' | 'continue';
+    }
   | { type: 'error'; error: ErrorBody };

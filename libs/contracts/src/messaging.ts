@@ -31,6 +31,11 @@ export const Commands = {
   RoleplayerInfo: 'pipeline.roleplayer_info',
   /** A live generation (realtime voice); its events stream on `GenerationSubjects.events`. */
   Generate: 'pipeline.generate',
+  /** Starts (or reports) a session's live conversation on whichever session replica owns or takes it. */
+  RtStart: 'session.rt.start',
+  /** The trainee's sockets of a realtime session all left (`present: false`) or one came back. */
+  RtPresence: 'session.rt.presence',
+  LatencyStats: 'session.latency_stats',
   ChatSend: 'session.chat.send',
   /** Checks that the caller may read a reply stream (their own session). */
   ChatStream: 'session.chat.stream',
@@ -118,6 +123,8 @@ export type QueueName = (typeof Queues)[keyof typeof Queues];
 export const Jobs = {
   IdleTimeout: 'idle-timeout',
   MaxDuration: 'max-duration',
+  /** Realtime: the trainee left and has not come back within the grace period. */
+  ClientGone: 'client-gone',
   TranscribeTurn: 'transcribe-turn',
   OpeningTurn: 'opening-turn',
   ReplyTurn: 'reply-turn',
@@ -135,7 +142,7 @@ export function streamOf(event: EventName): StreamSpec {
 
 /** Which jobs run on which queue; a worker must handle every job of its queue (checked at boot). */
 export const QueueJobs = {
-  [Queues.SessionTimers]: [Jobs.IdleTimeout, Jobs.MaxDuration],
+  [Queues.SessionTimers]: [Jobs.IdleTimeout, Jobs.MaxDuration, Jobs.ClientGone],
   [Queues.Transcription]: [Jobs.TranscribeTurn],
   [Queues.TurnPipeline]: [Jobs.OpeningTurn, Jobs.ReplyTurn],
   [Queues.Evaluation]: [Jobs.EvaluateSession],

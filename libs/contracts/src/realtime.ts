@@ -303,3 +303,42 @@ export interface LatencyStatsTurn {
   interrupted: boolean;
   latency: LatencyBreakdown | null;
 }
+
+/**
+ * Core NATS subjects of a live conversation. Frames and control go from the gateway holding the trainee's socket to
+ * the session replica that owns the conversation (it holds a lease in Redis); events go back to the gateways whose
+ * sockets joined the session. Nothing here is durable: the owner stores turns through its outbox.
+ *
+ * WARNING: renaming a subject cuts conversations in flight; add a new one and migrate.
+ */
+export const RealtimeSubjects = {
+  /** Binary: 4 bytes of `seq` (uint32 LE), then the PCM16 frame. */
+  frames: (sessionId: string) => `rt.${sessionId}.frames`,
+  /** Request/reply: {@link RtControl} → {@link RtControlReply}. */
+  control: (sessionId: string) => `rt.${sessionId}.control`,
+  /** JSON {@link RtRelayedEvent}s, audio as base64. */
+  events: (sessionId: string) => `rt.${sessionId}.events`,
+} as const;
+
+export type RtControl =
+  | { type: 'status' }
+  | { type: 'playback'; turnId: string; playedMs: number }
+  | { type: 'interrupt' }
+  | { type: 'update_settings'; settings: RealtimeSettingsPatch }
+  /** The trainee's last socket left: stop all work now (the session ends unless they rejoin in time). */
+  | { type: 'gone' };
+
+export interface RtControlReply {
+  engine: RealtimeEngine;
+  settings: RealtimeSettings;
+  state: TurnState;
+}
+
+/** A server event on its way from the owner to the gateways; `ai_audio_chunk.pcm` travels as base64. */
+export interface RtRelayedEvent {
+  event: RtServerEventName;
+  payload: unknown;
+}
+
+/** The trainee comes back within this long after their last socket left, or the session ends (SPEC §7.2). */
+export const RT_REJOIN_GRACE_MS = 30_000;

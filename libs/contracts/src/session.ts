@@ -52,7 +52,13 @@ export interface TurnView {
   startedAt: string;
   endedAt: string;
   interrupted: boolean;
+  /** For an interrupted AI turn: how much of its audio the trainee heard (the text is cut to that). */
+  heardMs: number | null;
   latency: LatencyBreakdown | null;
+  /** Realtime: the turn-taking transitions that led to this turn. */
+  transitions: import('./realtime').StateTransition[] | null;
+  /** Realtime: the engine that produced an AI turn. */
+  engine: string | null;
 }
 
 export interface SessionView {

@@ -1,4 +1,5 @@
 import type { ErrorBody } from './errors';
+import type { RealtimeClientToServerEvents, RealtimeServerToClientEvents } from './realtime';
 import type { SessionState, TerminationReason, TurnAck, TurnView } from './session';
 
 /** Socket.io namespace of live practice sessions. */
@@ -19,15 +20,15 @@ export interface TraineeTurnMessage {
   audio: ArrayBuffer | Uint8Array;
 }
 
-/** Events the browser sends; the server answers each through its ack. */
-export interface ClientToServerEvents {
+/** Events the browser sends; the server answers each through its ack (realtime frames and reports have none). */
+export interface ClientToServerEvents extends RealtimeClientToServerEvents {
   join: (request: JoinRequest, ack: Ack<SessionState>) => void;
   trainee_turn: (turn: TraineeTurnMessage, ack: Ack<Omit<TurnAck, 'ok'>>) => void;
   stop: (request: JoinRequest, ack: Ack<object>) => void;
 }
 
 /** Events the server pushes to everyone who joined the session. */
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends RealtimeServerToClientEvents {
   ai_turn: (event: { sessionId: string; turn: TurnView }) => void;
   transcript: (event: { sessionId: string; turnId: string; sequence: number; text: string; status: 'done' | 'failed' }) => void;
   termination: (event: { sessionId: string; reason: TerminationReason; message: string }) => void;

@@ -14,6 +14,7 @@ import { RateLimitGuard, RateLimiter } from './rate-limit.guard';
 import { PracticeGateway } from './practice/practice.gateway';
 import { PracticePushes } from './practice/practice-pushes.service';
 import { PushConsumers } from './practice/push-consumers';
+import { RealtimeRelay } from './practice/realtime-relay.service';
 import { CommandContext } from './request-context';
 import { SessionsController } from './sessions/sessions.controller';
 
@@ -32,6 +33,7 @@ export function gatewayModule(config: GatewayConfig) {
       ChatStreamReader,
       PracticeGateway,
       PracticePushes,
+      RealtimeRelay,
       PushConsumers,
       // Order matters: authenticate first so the limiter can count per user.
       { provide: APP_GUARD, useClass: AuthGuard },

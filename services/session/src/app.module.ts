@@ -14,6 +14,10 @@ import { ChatStreams } from './chat/chat-streams';
 import { HistoryService } from './history/history.service';
 import { ScenarioCatalogService } from './catalog/scenario-catalog.service';
 import { SESSION_CONFIG, type SessionConfig } from './config';
+import { RealtimeCommands } from './realtime/realtime.commands';
+import { RealtimeHost } from './realtime/realtime-host.service';
+import { RealtimeStore } from './realtime/realtime-store';
+import { SessionActivity } from './realtime/session-activity';
 import { SessionMessaging } from './sessions/session.commands';
 import { SessionLifecycle } from './sessions/session-lifecycle.service';
 import { SessionReconciler } from './sessions/session-reconciler.service';
@@ -47,6 +51,10 @@ export function sessionModule(config: SessionConfig) {
       SessionMessaging,
       TimerJobs,
       SessionReconciler,
+      RealtimeStore,
+      SessionActivity,
+      RealtimeHost,
+      RealtimeCommands,
     ],
   })
   class SessionModule {}

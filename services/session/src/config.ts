@@ -19,6 +19,8 @@ export const SessionEnv = BaseEnv.extend(NatsEnv.shape)
     QUEUE_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
     /** How often each replica repairs what crashes and outages left behind (timers, half-ended sessions). */
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
+    /** Realtime: warm pocketsphinx decoders (≈ 105 MB each; one follows ≈ 5 speakers in real time). */
+    RT_DECODERS: z.coerce.number().int().min(1).max(16).default(2),
   });
 
 export type SessionConfig = Config<typeof SessionEnv>;

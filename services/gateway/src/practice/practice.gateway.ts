@@ -4,7 +4,15 @@ import { Bus, newContext, type MessageContext } from '@parley/bus';
 import {
   AppError,
   Commands,
+  InterruptSchema,
   PRACTICE_NAMESPACE,
+  PlaybackSchema,
+  RealtimeSubjects,
+  RtStartSchema,
+  UpdateSettingsSchema,
+  parseOrThrow,
+  type RtControl,
+  type RtControlReply,
   sessionRoom,
   type Caller,
   type ClientToServerEvents,
@@ -22,7 +30,10 @@ import { toAppError } from '../errors/app-error.filter';
 import { RateLimiter } from '../rate-limit.guard';
 import { requireSessionId } from '../sessions/session-id';
 import { turnAudioBytes } from '../sessions/turn-audio';
+import { FrameBudget, parseFrame } from './realtime-frames';
+import { RealtimeRelay } from './realtime-relay.service';
 import { socketAuthMiddleware } from './socket-auth';
+import type { z } from 'zod';
 import type { PracticeNamespace, PracticeSocket } from './socket-types';
 
 type EventName = keyof ClientToServerEvents;
@@ -62,16 +73,22 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
   private readonly logger = new Logger('practice');
   private readonly connections: Gauge;
   private readonly events: Counter;
-  private readonly handlers: Record<EventName, EventHandler> = {
+  private readonly handlers: Record<Exclude<EventName, 'audio_frame'>, EventHandler> = {
     join: (payload, caller, socket, context) => this.join(payload, caller, socket, context),
     trainee_turn: (payload, caller, _socket, context) => this.traineeTurn(payload, caller, context),
     stop: (payload, caller, _socket, context) => this.stop(payload, caller, context),
+    rt_start: (payload, caller, socket, context) => this.rtStart(payload, caller, socket, context),
+    playback: (payload, _caller, socket) => this.rtControl(socket, PlaybackSchema, payload, (m) => ({ type: 'playback', turnId: m.turnId, playedMs: m.playedMs })),
+    interrupt: (payload, _caller, socket) => this.rtControl(socket, InterruptSchema, payload, () => ({ type: 'interrupt' })),
+    update_settings: (payload, _caller, socket) =>
+      this.rtControl(socket, UpdateSettingsSchema, payload, (m) => ({ type: 'update_settings', settings: m.settings })),
   };
 
   constructor(
     private readonly bus: Bus,
     private readonly tokens: TokenService,
     private readonly limiter: RateLimiter,
+    private readonly relay: RealtimeRelay,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     metrics: Metrics,
   ) {
@@ -90,13 +107,20 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
 
   handleConnection(socket: PracticeSocket): void {
     this.connections.inc();
-    socket.once('disconnect', () => this.connections.dec());
-    for (const event of Object.keys(this.handlers) as EventName[]) {
+    socket.data.realtime = new Map();
+    socket.data.frames = new FrameBudget();
+    socket.once('disconnect', () => {
+      this.connections.dec();
+      this.leaveRealtime(socket);
+    });
+    for (const event of Object.keys(this.handlers) as (keyof typeof this.handlers)[]) {
       // Arguments are untrusted: typed as unknown here, checked by each handler.
       socket.on(event, (...args: unknown[]) => this.dispatch(socket, event, args));
     }
+    // Frames have no ack and arrive up to 100 times a second: a path of their own, without Redis or schemas.
+    socket.on('audio_frame', (payload: unknown) => this.frame(socket, payload));
     socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event === 'string' && Object.hasOwn(this.handlers, event)) return;
+      if (typeof event === 'string' && (Object.hasOwn(this.handlers, event) || event === 'audio_frame')) return;
       this.respond(socket, String(event), lastFunction(args), {
         ok: false,
         error: new AppError('validation_failed', `Unknown event ${String(event).slice(0, 40)}`).toJSON(),
@@ -105,7 +129,7 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
   }
 
   /** One event: rate limit, run the handler in its own log context, answer through the ack (or `error`). */
-  private dispatch(socket: PracticeSocket, event: EventName, args: unknown[]): void {
+  private dispatch(socket: PracticeSocket, event: keyof typeof this.handlers, args: unknown[]): void {
     const ack = lastFunction(args);
     const payload = args[0] === ack ? undefined : args[0];
     const caller = socket.data.caller;
@@ -147,11 +171,81 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
   private async join(payload: unknown, caller: Caller, socket: PracticeSocket, context: MessageContext): Promise<SessionState> {
     const { sessionId } = sessionPayload(payload);
     // The session service answers 404 for someone else's session, so only the owner ever joins the room.
-    await this.bus.request<SessionState>(Commands.SessionGet, { caller, sessionId }, context);
+    const first = await this.bus.request<SessionState>(Commands.SessionGet, { caller, sessionId }, context);
     await socket.join(sessionRoom(sessionId));
+    if (first.session.mode === 'realtime' && !socket.data.realtime.has(sessionId)) {
+      socket.data.realtime.set(sessionId, this.relay.follow(this.server, sessionId));
+      // Back in time: the session does not end for a client that left.
+      await this.bus.request(Commands.RtPresence, { caller, sessionId, present: true }, context);
+    }
     // Read again once in the room: a turn recorded between the first read and the join was pushed to a room this
     // socket was not in yet, and would otherwise be lost (the client dedupes turns by id).
     return this.bus.request<SessionState>(Commands.SessionGet, { caller, sessionId }, context);
+  }
+
+  /** The session must have been joined on this socket, as a realtime session. */
+  private realtimeSession(socket: PracticeSocket, payload: unknown): string {
+    const { sessionId } = sessionPayload(payload);
+    if (!socket.data.realtime.has(sessionId)) {
+      throw new AppError('conflict', 'Join the realtime session on this connection first');
+    }
+    return sessionId;
+  }
+
+  private async rtStart(payload: unknown, caller: Caller, socket: PracticeSocket, context: MessageContext): Promise<RtControlReply> {
+    const sessionId = this.realtimeSession(socket, payload);
+    const request = parseOrThrow(RtStartSchema, payload, 'rt_start');
+    return this.bus.request<RtControlReply>(
+      Commands.RtStart,
+      { caller, sessionId, engine: request.engine, settings: request.settings },
+      context,
+    );
+  }
+
+  private async rtControl<S extends z.ZodType>(
+    socket: PracticeSocket,
+    schema: S,
+    payload: unknown,
+    control: (message: z.output<S>) => RtControl,
+  ): Promise<object> {
+    const sessionId = this.realtimeSession(socket, payload);
+    const message = parseOrThrow(schema, payload, 'realtime event');
+    const reply = await this.bus.ask<RtControlReply>(RealtimeSubjects.control(sessionId), control(message), 2_000).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'unavailable') {
+        throw new AppError('unavailable', 'The conversation is not running; send rt_start to (re)start it');
+      }
+      throw error;
+    });
+    return { settings: reply.settings, state: reply.state };
+  }
+
+  /** A frame goes straight to the session's conversation owner; a bad one gets an `error` (at most one a second). */
+  private frame(socket: PracticeSocket, payload: unknown): void {
+    try {
+      socket.data.frames.take();
+      const frame = parseFrame(payload);
+      if (!socket.data.realtime.has(frame.sessionId)) throw new AppError('conflict', 'Join the realtime session on this connection first');
+      this.bus.signalBytes(RealtimeSubjects.frames(frame.sessionId), frame.wire);
+    } catch (error) {
+      const appError = toAppError(error);
+      this.events.inc({ event: 'audio_frame', outcome: appError.code });
+      const now = Date.now();
+      if (now - (socket.data.lastFrameErrorAt ?? 0) < 1_000) return;
+      socket.data.lastFrameErrorAt = now;
+      socket.emit('error', { code: appError.code, message: appError.message, retryable: appError.retryable });
+    }
+  }
+
+  /** The socket left: stop following its realtime sessions; the last of the trainee's sockets here reports absence. */
+  private leaveRealtime(socket: PracticeSocket): void {
+    for (const [sessionId, unfollow] of socket.data.realtime) {
+      unfollow();
+      if (this.relay.followers(sessionId) > 0) continue;
+      void this.bus
+        .request(Commands.RtPresence, { caller: socket.data.caller, sessionId, present: false })
+        .catch((err: unknown) => this.logger.warn({ sessionId, err: (err as Error).message }, 'absence not reported'));
+    }
+    socket.data.realtime.clear();
   }
 
   private async traineeTurn(payload: unknown, caller: Caller, context: MessageContext): Promise<Omit<TurnAck, 'ok'>> {

@@ -4,6 +4,7 @@ import {
   AppError,
   Commands,
   type EvaluationView,
+  type LatencyStats,
   type SessionDetail,
   MAX_TURN_AUDIO_BYTES,
   type Caller,
@@ -85,6 +86,13 @@ export class SessionsController {
       this.commandContext.current(),
       SESSION_CREATE_TIMEOUT_MS,
     );
+  }
+
+  /** Realtime latency per segment (n, avg, min, max, p95), cancellations and interruptions (SPEC §7.3). */
+  @Get(':id/latency-stats')
+  latencyStats(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    const sessionId = this.sessionId(id);
+    return this.bus.request<LatencyStats>(Commands.LatencyStats, { caller, sessionId }, this.commandContext.current());
   }
 
   @Get(':id/evaluation')

@@ -11,7 +11,6 @@ import {
   parseOrThrow,
   terminationMessages,
   withoutScript,
-  type SessionMode,
   type Caller,
   type ScenarioContent,
   type SessionState,
@@ -32,9 +31,6 @@ import { SESSION_CONFIG, type SessionConfig } from '../config';
 import { SessionTimers } from '../timers/session-timers.service';
 import { assertTransition, isOpen } from './session-state-machine';
 import { sessionView, turnView } from './session-views';
-
-/** Modes sessions can be created in; realtime joins once its conversation engine is wired. */
-const AVAILABLE_MODES: SessionMode[] = ['turn', 'text'];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -67,11 +63,6 @@ export class SessionLifecycle {
 
   async create(caller: Caller, body: unknown): Promise<SessionState> {
     const request = parseOrThrow(CreateSessionSchema, body ?? {}, 'session request');
-    if (!AVAILABLE_MODES.includes(request.mode)) {
-      throw new AppError('validation_failed', `Mode "${request.mode}" is not available yet; use ${AVAILABLE_MODES.map((m) => `"${m}"`).join(' or ')}`, {
-        issues: [{ path: 'mode', message: `one of ${AVAILABLE_MODES.join(', ')}` }],
-      });
-    }
     const now = Date.now();
     const clientStartedAt = new Date(request.clientSessionStartedAt);
     const driftMs = clientStartedAt.getTime() - now;

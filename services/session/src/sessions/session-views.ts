@@ -1,4 +1,4 @@
-import type { LatencyBreakdown, SessionView, TurnView } from '@parley/contracts';
+import type { LatencyBreakdown, SessionView, StateTransition, TurnView } from '@parley/contracts';
 import type { PracticeSession, Turn } from '@parley/db';
 
 export function sessionView(row: PracticeSession, scenarioTitle: string): SessionView {
@@ -38,6 +38,9 @@ export function turnView(row: Turn, audioUrl: string | null): TurnView {
     startedAt: row.startedAt.toISOString(),
     endedAt: row.endedAt.toISOString(),
     interrupted: row.interrupted,
+    heardMs: row.heardMs,
     latency: (row.latency as LatencyBreakdown | null) ?? null,
+    transitions: (row.transitions as StateTransition[] | null) ?? null,
+    engine: row.engine,
   };
 }

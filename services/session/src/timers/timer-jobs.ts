@@ -4,6 +4,7 @@ import { PRISMA, type PrismaClient } from '@parley/db';
 import { withLogContext } from '@parley/observability';
 import { JobQueues } from '@parley/queue';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
+import { RealtimeHost } from '../realtime/realtime-host.service';
 import { SessionLifecycle } from '../sessions/session-lifecycle.service';
 import { isOpen } from '../sessions/session-state-machine';
 
@@ -20,6 +21,7 @@ export class TimerJobs implements OnApplicationBootstrap {
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
     private readonly lifecycle: SessionLifecycle,
+    private readonly realtime: RealtimeHost,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -28,6 +30,7 @@ export class TimerJobs implements OnApplicationBootstrap {
       {
         [Jobs.IdleTimeout]: ({ sessionId }) => this.fireIdle(sessionId),
         [Jobs.MaxDuration]: ({ sessionId }) => this.fireMaxDuration(sessionId),
+        [Jobs.ClientGone]: ({ sessionId, goneAt }) => this.realtime.clientGone(sessionId, goneAt),
       },
       {
         concurrency: this.config.TIMER_CONCURRENCY,

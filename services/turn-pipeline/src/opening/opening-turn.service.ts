@@ -38,6 +38,8 @@ export class OpeningTurnService {
   async open({ sessionId }: OpeningJob): Promise<void> {
     const session = await this.conversations.session(sessionId);
     if (!session || !isOpen(session.status)) return this.skip(`session is ${session?.status ?? 'gone'}`);
+    // A live conversation opens itself, streamed, once the trainee is there (rt_start).
+    if (session.mode === 'realtime') return this.skip('realtime sessions open in their conversation');
     if (await this.conversations.turn(sessionId, OPENING_SEQUENCE)) return this.skip('turn 0 already recorded');
 
     const published = await this.publisher.guard(sessionId, OPENING_SEQUENCE, async () =>

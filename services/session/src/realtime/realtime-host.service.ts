@@ -1,0 +1,364 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { VoiceActivityDetector } from '@parley/audio';
+import { Bus } from '@parley/bus';
+import {
+  AppError,
+  DEFAULT_REALTIME_SETTINGS,
+  Jobs,
+  Queues,
+  RT_REJOIN_GRACE_MS,
+  RealtimeSettingsSchema,
+  RealtimeSubjects,
+  Signals,
+  jobId,
+  type Caller,
+  type RealtimeEngine,
+  type RealtimeSettings,
+  type RealtimeSettingsPatch,
+  type RtControl,
+  type RtControlReply,
+  type RtRelayedEvent,
+  type ScenarioContent,
+} from '@parley/contracts';
+import { PRISMA, type PracticeSession, type PrismaClient } from '@parley/db';
+import { Metrics } from '@parley/observability';
+import { DecoderPool } from '@parley/providers';
+import { JobQueues } from '@parley/queue';
+import { randomUUID } from 'node:crypto';
+import type { Histogram } from 'prom-client';
+import { SESSION_CONFIG, type SessionConfig } from '../config';
+import { SessionLifecycle } from '../sessions/session-lifecycle.service';
+import { isOpen } from '../sessions/session-state-machine';
+import { Conversation } from './conversation';
+import type { ConversationPorts, RecognizerPort, StorePort } from './ports';
+import { PipelineGenerator } from './realtime-generator';
+import { pooledRecognizer } from './realtime-recognizer';
+import { RealtimeStore } from './realtime-store';
+import { SessionActivity } from './session-activity';
+
+/** The owner renews its lease this often; a lease not renewed for LEASE_MS is free for another replica. */
+const LEASE_RENEW_MS = 1_000;
+const LEASE_MS = 3_500;
+/** How often every replica looks for live conversations whose owner is gone. */
+const TAKEOVER_SCAN_MS = 1_000;
+
+interface Live {
+  session: PracticeSession;
+  conversation: Conversation;
+  engine: RealtimeEngine;
+  release: Array<() => void>;
+  voiceActivity: VoiceActivityDetector;
+  generator: PipelineGenerator;
+}
+
+/**
+ * The live conversations this replica owns (SPEC §7.4). A conversation runs where its lease is: frames and control
+ * arrive on core NATS subjects of the session (no database or queue write per frame), events go back to the
+ * gateways on another. When the owner dies its lease lapses and another replica takes the session over within a few
+ * seconds, continuing from the stored turns. A trainee who leaves stops all work at once; the session ends unless
+ * they rejoin within the grace period (a durable timer).
+ */
+@Injectable()
+export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RealtimeHost.name);
+  private readonly replicaId = randomUUID();
+  private readonly live = new Map<string, Live>();
+  private readonly opening = new Map<string, Promise<Live>>();
+  private decoders: DecoderPool | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
+  private scanTimer: NodeJS.Timeout | null = null;
+  private readonly frameSeconds: Histogram;
+  /** Objective outcomes the pipeline reported with each completed generation, by generation id. */
+  private readonly outcomes = new Map<string, 'objective_met' | 'objective_failed' | 'continue'>();
+
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
+    private readonly bus: Bus,
+    private readonly queues: JobQueues,
+    private readonly lifecycle: SessionLifecycle,
+    private readonly store: RealtimeStore,
+    private readonly activity: SessionActivity,
+    metrics: Metrics,
+  ) {
+    this.frameSeconds = metrics.histogram('rt_frame_handling_seconds', 'Realtime: time to handle one audio frame', ['engine'], [
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+    ]);
+  }
+
+  private key(kind: 'lease' | 'gone', sessionId: string): string {
+    return `${this.config.PARLEY_NAMESPACE}:rt:${kind}:${sessionId}`;
+  }
+
+  private get liveSetKey(): string {
+    return `${this.config.PARLEY_NAMESPACE}:rt:live`;
+  }
+
+  onApplicationBootstrap(): void {
+    this.renewTimer = setInterval(() => void this.renewLeases(), LEASE_RENEW_MS);
+    this.scanTimer = setInterval(() => void this.takeOverOrphans(), TAKEOVER_SCAN_MS);
+    this.renewTimer.unref();
+    this.scanTimer.unref();
+  }
+
+  /** Graceful stop: every conversation is closed and its lease freed, so another replica takes it over at once. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    if (this.scanTimer) clearInterval(this.scanTimer);
+    await Promise.all([...this.live.keys()].map((id) => this.close(id, { releaseLease: true })));
+    await this.decoders?.close();
+  }
+
+  /** `rt_start`: starts the conversation (the AI opens), or reports the running one wherever it runs. */
+  async start(caller: Caller, sessionId: string, engine: RealtimeEngine | undefined, patch: RealtimeSettingsPatch | undefined): Promise<RtControlReply> {
+    const session = await this.lifecycle.owned(caller, sessionId);
+    if (session.mode !== 'realtime') throw new AppError('conflict', `This is a ${session.mode} practice; live voice needs a realtime session`);
+    if (!isOpen(session.status)) throw new AppError('session_ended', 'This practice has ended; start a new one to continue');
+    await this.queues.redis.del(this.key('gone', sessionId));
+    const running = this.live.get(sessionId);
+    if (running) return this.control(running, patch ? { type: 'update_settings', settings: patch } : { type: 'status' });
+    if (!(await this.acquire(sessionId))) {
+      const owner = await this.bus.ask<RtControlReply>(RealtimeSubjects.control(sessionId), patch ? { type: 'update_settings', settings: patch } : { type: 'status' });
+      return owner;
+    }
+    const settings = RealtimeSettingsSchema.parse({ ...(session.realtimeSettings as object | null), ...patch });
+    // Only the cascade runs here for now; a requested speech-to-speech engine is reported as a fallback.
+    const live = await this.open(session, settings, engine === 'speech_to_speech' ? 'speech_to_speech' : 'cascade');
+    return this.status(live);
+  }
+
+  /** Presence from the gateways: the trainee's last socket left (the grace timer starts) or one came back. */
+  async presence(caller: Caller, sessionId: string, present: boolean): Promise<null> {
+    const session = await this.lifecycle.owned(caller, sessionId);
+    if (session.mode !== 'realtime' || !isOpen(session.status)) return null;
+    if (present) {
+      await this.queues.redis.del(this.key('gone', sessionId));
+      return null;
+    }
+    const goneAt = Date.now();
+    await this.queues.redis.set(this.key('gone', sessionId), String(goneAt), 'PX', RT_REJOIN_GRACE_MS * 4);
+    await this.queues.add(Queues.SessionTimers, Jobs.ClientGone, { sessionId, goneAt }, {
+      jobId: jobId('gone', sessionId, goneAt),
+      delayMs: RT_REJOIN_GRACE_MS,
+      attempts: 5,
+      backoffMs: 200,
+    });
+    // All work stops now, wherever the conversation runs.
+    if (this.live.has(sessionId)) await this.close(sessionId, { releaseLease: true });
+    else await this.bus.ask(RealtimeSubjects.control(sessionId), { type: 'gone' }, 1_000).catch(() => undefined);
+    return null;
+  }
+
+  /** The grace timer: ends the session unless the trainee came back since they left at `goneAt`. */
+  async clientGone(sessionId: string, goneAt: number): Promise<void> {
+    const marker = await this.queues.redis.get(this.key('gone', sessionId));
+    if (marker !== String(goneAt)) return;
+    const session = await this.prisma.practiceSession.findUnique({ where: { id: sessionId } });
+    if (session && isOpen(session.status)) await this.lifecycle.end(sessionId, 'client_disconnected');
+  }
+
+  private async open(session: PracticeSession, settings: RealtimeSettings, requested: RealtimeEngine): Promise<Live> {
+    const pending = this.opening.get(session.id);
+    if (pending) return pending;
+    const opening = this.create(session, settings, requested).finally(() => this.opening.delete(session.id));
+    this.opening.set(session.id, opening);
+    return opening;
+  }
+
+  private async create(session: PracticeSession, settings: RealtimeSettings, requested: RealtimeEngine): Promise<Live> {
+    const turns = await this.prisma.turn.findMany({ where: { sessionId: session.id }, orderBy: { sequence: 'asc' } });
+    const scenario = await this.lifecycle.scenarioVersion(session);
+    const engine: RealtimeEngine = 'cascade';
+    const voiceActivity = new VoiceActivityDetector({ mode: 2, frameMs: 10 });
+    const generator = new PipelineGenerator(this.bus, session.id, () => scenario.persona.voice, scenario.systemPrompt, (id, outcome) =>
+      this.outcomes.set(id, outcome),
+    );
+    const sessionId = session.id;
+    const emit: ConversationPorts['emit'] = (event, payload) => this.relay(sessionId, event, payload);
+    const conversation = new Conversation(
+      sessionId,
+      {
+        vad: (frame) => ({ voiced: voiceActivity.process(frame).voiced }),
+        recognizer: this.recognizer(),
+        generator,
+        emit,
+        store: this.endingStore(sessionId, scenario, engine),
+        clock: { now: () => Date.now(), setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+        logger: {
+          debug: (context, message) => this.logger.debug({ sessionId, ...context }, message),
+          warn: (context, message) => this.logger.warn({ sessionId, ...context }, message),
+          error: (context, message) => this.logger.error({ sessionId, ...context }, message),
+        },
+        newId: () => randomUUID(),
+        // The idle timeout counts from the end of the last speech of either side (SPEC §7.2).
+        activity: (event) => {
+          if (!event.speaking) void this.activity.spoke(sessionId, scenario, event.at);
+        },
+        providerError: (error) => {
+          this.logger.warn({ sessionId, err: (error as Error)?.message }, 'realtime provider failed; ending the session');
+          void this.lifecycle.end(sessionId, 'provider_error');
+        },
+      },
+      settings,
+    );
+    const resumed = turns.length > 0;
+    if (resumed) conversation.resume(turns.map((t) => ({ sequence: t.sequence, speaker: t.speaker, text: t.text })));
+    const live: Live = { session, conversation, engine, release: [], voiceActivity, generator };
+    this.live.set(sessionId, live);
+    live.release.push(
+      this.bus.onSignalBytes(RealtimeSubjects.frames(sessionId), (data) => this.frame(live, data)),
+      this.bus.respond(RealtimeSubjects.control(sessionId), (message) => this.control(live, message as RtControl)),
+      this.bus.onSignal(Signals.SessionEnded(sessionId), () => void this.close(sessionId, { releaseLease: true, forget: true })),
+    );
+    await this.queues.redis.sadd(this.liveSetKey, sessionId);
+    await this.prisma.practiceSession.update({
+      where: { id: sessionId },
+      data: { realtimeSettings: settings as object, ...(session.engines.includes(engine) ? {} : { engines: { push: engine } }) },
+    });
+    this.relay(sessionId, 'engine', {
+      sessionId,
+      engine,
+      ...(requested !== engine ? { fallbackFrom: requested, reason: 'speech-to-speech is not configured' } : {}),
+    });
+    if (!resumed) conversation.startAiTurn('opening');
+    this.logger.log({ sessionId, resumed, engine }, 'conversation started');
+    return live;
+  }
+
+  /** The store, plus the end criteria checked once each AI turn is stored: its objective outcome, the turn budget. */
+  private endingStore(sessionId: string, scenario: ScenarioContent, engine: RealtimeEngine): StorePort {
+    const store = this.store.forSession(sessionId, () => engine);
+    return {
+      traineeUtterance: (record) => store.traineeUtterance(record),
+      aiTurn: async (record) => {
+        const view = await store.aiTurn(record);
+        const outcome = record.generations.map((g) => this.outcomes.get(g.id)).find(Boolean);
+        const counts = await this.prisma.practiceSession.findUnique({ where: { id: sessionId }, select: { traineeTurnCount: true } });
+        if (outcome && outcome !== 'continue') void this.lifecycle.end(sessionId, outcome);
+        else if ((counts?.traineeTurnCount ?? 0) >= scenario.endCriteria.maxTurns) void this.lifecycle.end(sessionId, 'max_turns');
+        return view;
+      },
+    };
+  }
+
+  private recognizer(): RecognizerPort {
+    this.decoders ??= new DecoderPool({ size: this.config.RT_DECODERS });
+    return pooledRecognizer(this.decoders);
+  }
+
+  /** Frames: 4 bytes of seq (LE), then PCM16. Malformed frames were refused at the gateway; guard anyway. */
+  private frame(live: Live, data: Uint8Array): void {
+    if (data.length < 6 || (data.length - 4) % 2 !== 0) return;
+    const started = performance.now();
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const seq = view.getUint32(0, true);
+    // Copied: the PCM must be 2-byte aligned and outlive NATS's buffer.
+    const bytes = new Uint8Array(data.length - 4);
+    bytes.set(data.subarray(4));
+    const pcm = new Int16Array(bytes.buffer);
+    live.conversation.pushFrame(seq, pcm);
+    this.frameSeconds.observe({ engine: live.engine }, (performance.now() - started) / 1000);
+  }
+
+  private async control(live: Live, message: RtControl): Promise<RtControlReply> {
+    switch (message.type) {
+      case 'playback':
+        live.conversation.playback(message.turnId, message.playedMs);
+        break;
+      case 'interrupt':
+        live.conversation.interrupt();
+        break;
+      case 'update_settings': {
+        const settings = live.conversation.updateSettings(message.settings);
+        await this.prisma.practiceSession.update({ where: { id: live.session.id }, data: { realtimeSettings: settings as object } });
+        break;
+      }
+      case 'gone':
+        await this.close(live.session.id, { releaseLease: true });
+        return { engine: live.engine, settings: live.conversation.currentSettings, state: 'IDLE' };
+      case 'status':
+        break;
+    }
+    return this.status(live);
+  }
+
+  private status(live: Live): RtControlReply {
+    return { engine: live.engine, settings: live.conversation.currentSettings, state: live.conversation.state };
+  }
+
+  /** Server events to the gateways whose sockets joined the session; audio travels as base64 inside JSON. */
+  private relay(sessionId: string, event: RtRelayedEvent['event'], payload: unknown): void {
+    const relayed: RtRelayedEvent = {
+      event,
+      payload:
+        event === 'ai_audio_chunk'
+          ? { ...(payload as object), pcm: Buffer.from((payload as { pcm: Uint8Array }).pcm).toString('base64') }
+          : payload,
+    };
+    this.bus.signal(RealtimeSubjects.events(sessionId), relayed);
+  }
+
+  private async close(sessionId: string, options: { releaseLease: boolean; forget?: boolean }): Promise<void> {
+    const live = this.live.get(sessionId);
+    if (!live) return;
+    this.live.delete(sessionId);
+    for (const release of live.release) release();
+    await live.conversation.close().catch((err: Error) => this.logger.warn({ sessionId, err: err.message }, 'conversation closed with an error'));
+    live.voiceActivity.dispose();
+    if (options.forget) await this.queues.redis.srem(this.liveSetKey, sessionId);
+    if (options.releaseLease) await this.releaseLease(sessionId);
+    this.logger.log({ sessionId }, 'conversation closed');
+  }
+
+  private async acquire(sessionId: string): Promise<boolean> {
+    return (await this.queues.redis.set(this.key('lease', sessionId), this.replicaId, 'PX', LEASE_MS, 'NX')) === 'OK';
+  }
+
+  /** Renews only leases still ours; a lost lease (this replica stalled past it) closes the conversation here. */
+  private async renewLeases(): Promise<void> {
+    for (const sessionId of [...this.live.keys()]) {
+      const renewed = await this.queues.redis
+        .eval(
+          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end",
+          1,
+          this.key('lease', sessionId),
+          this.replicaId,
+          LEASE_MS,
+        )
+        .catch(() => null);
+      if (renewed === 0) {
+        this.logger.warn({ sessionId }, 'conversation lease lost; another replica continues it');
+        await this.close(sessionId, { releaseLease: false });
+      }
+    }
+  }
+
+  private async releaseLease(sessionId: string): Promise<void> {
+    await this.queues.redis
+      .eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, this.key('lease', sessionId), this.replicaId)
+      .catch(() => undefined);
+  }
+
+  /** Conversations whose owner is gone (no lease) and whose trainee is still there are continued here. */
+  private async takeOverOrphans(): Promise<void> {
+    try {
+      const ids = await this.queues.redis.smembers(this.liveSetKey);
+      for (const sessionId of ids) {
+        if (this.live.has(sessionId) || this.opening.has(sessionId)) continue;
+        if (await this.queues.redis.exists(this.key('gone', sessionId), this.key('lease', sessionId))) continue;
+        const session = await this.prisma.practiceSession.findUnique({ where: { id: sessionId } });
+        if (!session || !isOpen(session.status)) {
+          await this.queues.redis.srem(this.liveSetKey, sessionId);
+          continue;
+        }
+        if (!(await this.acquire(sessionId))) continue;
+        this.logger.warn({ sessionId }, 'taking over a conversation whose owner is gone');
+        const settings = RealtimeSettingsSchema.parse({ ...DEFAULT_REALTIME_SETTINGS, ...(session.realtimeSettings as object | null) });
+        await this.open(session, settings, (session.engines.at(-1) as RealtimeEngine | undefined) ?? 'cascade');
+      }
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'takeover scan failed; retried');
+    }
+  }
+}
+
