@@ -340,5 +340,5 @@ export interface RtRelayedEvent {
   payload: unknown;
 }
 
-/** The trainee comes back within this long after their last socket left, or the session ends (SPEC §7.2). */
+/** The trainee comes back within this long after their last socket left, or the session ends (SPEC §7.2); the default of `RT_REJOIN_GRACE_MS`. */
 export const RT_REJOIN_GRACE_MS = 30_000;

@@ -1,4 +1,5 @@
 import { BaseEnv, DatabaseEnv, NatsEnv, RedisEnv, S3Env, env, loadConfig, type Config } from '@parley/config';
+import { RT_REJOIN_GRACE_MS } from '@parley/contracts';
 import { z } from 'zod';
 
 export const SessionEnv = BaseEnv.extend(NatsEnv.shape)
@@ -21,6 +22,8 @@ export const SessionEnv = BaseEnv.extend(NatsEnv.shape)
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
     /** Realtime: warm pocketsphinx decoders (≈ 105 MB each; one follows ≈ 5 speakers in real time). */
     RT_DECODERS: z.coerce.number().int().min(1).max(16).default(2),
+    /** Realtime: a trainee whose sockets all left may rejoin within this long before the session ends (SPEC §7.2). */
+    RT_REJOIN_GRACE_MS: z.coerce.number().int().min(100).default(RT_REJOIN_GRACE_MS),
   });
 
 export type SessionConfig = Config<typeof SessionEnv>;

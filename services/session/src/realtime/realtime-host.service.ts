@@ -6,7 +6,6 @@ import {
   DEFAULT_REALTIME_SETTINGS,
   Jobs,
   Queues,
-  RT_REJOIN_GRACE_MS,
   RealtimeSettingsSchema,
   RealtimeSubjects,
   Signals,
@@ -136,10 +135,10 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
       return null;
     }
     const goneAt = Date.now();
-    await this.queues.redis.set(this.key('gone', sessionId), String(goneAt), 'PX', RT_REJOIN_GRACE_MS * 4);
+    await this.queues.redis.set(this.key('gone', sessionId), String(goneAt), 'PX', this.config.RT_REJOIN_GRACE_MS * 4);
     await this.queues.add(Queues.SessionTimers, Jobs.ClientGone, { sessionId, goneAt }, {
       jobId: jobId('gone', sessionId, goneAt),
-      delayMs: RT_REJOIN_GRACE_MS,
+      delayMs: this.config.RT_REJOIN_GRACE_MS,
       attempts: 5,
       backoffMs: 200,
     });
