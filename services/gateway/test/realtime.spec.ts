@@ -1,4 +1,4 @@
-import { TestPlatform, api, devToken, sleep } from '@parley/testing';
+import { TestPlatform, api, devToken } from '@parley/testing';
 import { RealtimeClient, silencePcm, speechPcm } from './realtime-client';
 
 const SCENARIO = 'support-double-charge';

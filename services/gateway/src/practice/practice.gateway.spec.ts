@@ -8,6 +8,7 @@ import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { TokenService } from '../auth/token.service';
 import { loadGatewayConfig } from '../config';
 import { PracticeGateway } from './practice.gateway';
+import { RealtimeRelay } from './realtime-relay.service';
 import { SOCKET_MAX_BUFFER_BYTES } from './redis-io.adapter';
 import type { PracticeNamespace } from './socket-types';
 
@@ -29,7 +30,7 @@ describe('practice socket gateway', () => {
     http = createServer();
     io = new Server(http, { maxHttpBufferSize: SOCKET_MAX_BUFFER_BYTES });
     const namespace = io.of(PRACTICE_NAMESPACE) as unknown as PracticeNamespace;
-    const gateway = new PracticeGateway(bus as never, tokens, limiter as never, config, new Metrics('gateway-test'));
+    const gateway = new PracticeGateway(bus as never, tokens, limiter as never, new RealtimeRelay(bus as never), config, new Metrics('gateway-test'));
     gateway.server = namespace;
     gateway.afterInit(namespace);
     namespace.on('connection', (socket) => gateway.handleConnection(socket));

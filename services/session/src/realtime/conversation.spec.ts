@@ -156,6 +156,9 @@ function setup(settings: Partial<RealtimeSettings> = {}, tuning: Partial<Convers
     endedAt: record.endedAt,
     interrupted: 'interrupted' in record && record.interrupted,
     latency: record.latency,
+    heardMs: 'heardMs' in record ? record.heardMs : null,
+    transitions: record.transitions,
+    engine: speaker === 'ai' ? 'cascade' : null,
   });
   const conversation = new Conversation(
     'session-1',
