@@ -15,8 +15,23 @@ async function evaluationOf(gateway: string, token: string, sessionId: string, u
   throw new Error('evaluation did not reach the expected status');
 }
 
+/** A typed practice with one trainee message (enough to be judged), then stopped. */
 async function endedSession(gateway: string, token: string): Promise<string> {
-  const sessionId = (await createSession(gateway, token, SCENARIO)).body.session.id;
+  const created = await api(gateway, 'POST', '/api/sessions', {
+    token,
+    body: { scenarioId: SCENARIO, mode: 'text', clientSessionStartedAt: new Date().toISOString() },
+  });
+  const sessionId = created.body.session.id;
+  for (let i = 0; i < 200; i++) {
+    const state = await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token });
+    if (state.body.turns?.length) break;
+    await sleep(50);
+  }
+  const sent = await api(gateway, 'POST', '/api/chat/wait', {
+    token,
+    body: { sessionId, message: 'Hello Tom, could you tell me the email address on your account please?' },
+  });
+  expect(sent.status).toBe(200);
   expect((await api(gateway, 'POST', `/api/sessions/${sessionId}/stop`, { token })).status).toBe(200);
   return sessionId;
 }
@@ -47,7 +62,7 @@ describe('evaluation, offline', () => {
         sequence: 1,
         startedAt: new Date(Date.now() - 3000).toISOString(),
         endedAt: new Date().toISOString(),
-        audio: await spokenMp3('Could you tell me the email on your account please'),
+        audio: await spokenMp3('Can you tell me the email on your account please'),
       });
       expect(ack.ok).toBe(true);
       await client.next('ai_turn', (e) => e.turn.sequence === 2);
@@ -114,7 +129,7 @@ describe('evaluation, LLM judge', () => {
   beforeAll(async () => {
     fake = await startFakeOpenAi();
     platform = await TestPlatform.start({
-      services: ['gateway', 'session', 'evaluator'],
+      services: ['gateway', 'session', 'turn-pipeline', 'evaluator'],
       serviceEnv: {
         evaluator: { EVAL_LLM_BASE_URL: fake.url, EVAL_LLM_MODEL: 'judge-model', LLM_TIMEOUT_MS: '8000', QUEUE_STALLED_INTERVAL_MS: '1500' },
       },
