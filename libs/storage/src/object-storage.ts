@@ -221,6 +221,19 @@ export class ObjectStorage {
     }
   }
 
+  /** Every key under `prefix` (ListObjects v1 with a marker, for the same reasons as {@link deletePrefix}). */
+  async listKeys(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let marker: string | undefined;
+    for (;;) {
+      const page = await this.client.send(new ListObjectsCommand({ Bucket: this.bucket, Prefix: prefix, Marker: marker, MaxKeys: DELETE_BATCH }));
+      const batch = (page.Contents ?? []).map((o) => o.Key).filter((k): k is string => !!k);
+      keys.push(...batch);
+      if (!page.IsTruncated || batch.length === 0) return keys;
+      marker = page.NextMarker ?? batch[batch.length - 1];
+    }
+  }
+
   /** A GET URL anyone holding it may use until it expires `ttlSec` seconds from now. */
   async presignGet(key: string, ttlSec: number): Promise<string> {
     assertKey(key);

@@ -9,6 +9,7 @@ import { TranscribeTurnJob } from './transcription/transcribe-turn.job';
 import { transcriberProvider } from './transcription/transcriber.provider';
 import { TranscriptionMetrics } from './transcription/transcription.metrics';
 import { TranscriptionRepository } from './transcription/transcription.repository';
+import { TranscriptionReconciler } from './transcription/transcription-reconciler.service';
 import { TranscriptionService } from './transcription/transcription.service';
 import { TurnAcceptedConsumer } from './transcription/turn-accepted.consumer';
 
@@ -27,6 +28,7 @@ export function asrModule(config: AsrConfig) {
       TranscriptionMetrics,
       TranscriptionRepository,
       TranscriptionService,
+      TranscriptionReconciler,
       TranscribeTurnJob,
       TurnAcceptedConsumer,
     ],

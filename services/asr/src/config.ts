@@ -22,6 +22,8 @@ export const AsrEnv = BaseEnv.extend(NatsEnv.shape)
     ASR_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     /** A crashed replica's transcription job is taken over after this long. */
     QUEUE_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+    /** How often transcription jobs lost outside our handler are revived. */
+    ASR_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
     /** No-progress timeout of one provider attempt, and the retries after it (SPEC §4.6: 10 s, twice). */
     LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     LLM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),

@@ -17,6 +17,7 @@ import { providersProvider } from './providers/providers.provider';
 import { RoleplayerInfoCommand } from './providers/roleplayer-info.command';
 import { ObjectiveCheckService } from './reply/objective-check.service';
 import { ReplyTriggerConsumer } from './reply/reply-trigger.consumer';
+import { ReplyReconciler } from './reply/reply-reconciler.service';
 import { ReplyStreams } from './reply/reply-stream';
 import { ReplyTurnService } from './reply/reply-turn.service';
 
@@ -40,6 +41,7 @@ export function turnPipelineModule(config: TurnPipelineConfig) {
       OpeningTurnService,
       ReplyStreams,
       ReplyTurnService,
+      ReplyReconciler,
       TurnPipelineWorker,
       SessionCreatedConsumer,
       ReplyTriggerConsumer,

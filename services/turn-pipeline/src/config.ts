@@ -38,6 +38,8 @@ export const TurnPipelineEnv = BaseEnv.extend(NatsEnv.shape)
     PIPELINE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
     /** A crashed replica's job is taken over after this long. */
     QUEUE_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+    /** How often lost opening/reply jobs (failed outside our handlers) are revived. */
+    PIPELINE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
     /**
      * How long a reply waits for the session service to store the transcript it answers (the transcript event
      * reaches both services at once) before the job is retried.

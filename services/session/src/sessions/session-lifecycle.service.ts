@@ -22,7 +22,7 @@ import { PRISMA, type PracticeSession, type Prisma, type PrismaClient } from '@p
 import { Outbox, type OutboxWriter } from '@parley/outbox';
 import { Bus } from '@parley/bus';
 import { Metrics } from '@parley/observability';
-import { ObjectStorage } from '@parley/storage';
+import { ObjectStorage, sessionPrefix } from '@parley/storage';
 import type { Counter } from 'prom-client';
 import { CapacityService } from '../capacity/capacity.service';
 import { FreePracticeService } from '../catalog/free-practice.service';
@@ -31,6 +31,9 @@ import { SESSION_CONFIG, type SessionConfig } from '../config';
 import { SessionTimers } from '../timers/session-timers.service';
 import { assertTransition, isOpen } from './session-state-machine';
 import { sessionView, turnView } from './session-views';
+
+/** After a session ends, its orphaned audio is removed this much later. */
+const ORPHAN_SWEEP_DELAY_MS = 5_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -145,9 +148,32 @@ export class SessionLifecycle {
     this.bus.signal(Signals.SessionEnded(ended.id));
     if (ended.mode === 'text' && ended.nextSequence % 2 === 0) await this.closeReplyStream(ended);
     await this.timers.disarm(ended);
+    // Late enough for turns being stored right now to commit their rows first.
+    setTimeout(() => void this.removeOrphanAudio(ended.id), ORPHAN_SWEEP_DELAY_MS).unref();
     this.ended.inc({ reason: ended.terminationReason ?? reason });
     this.logger.log({ sessionId: ended.id, reason: ended.terminationReason }, 'session ended');
     return ended;
+  }
+
+  /**
+   * Audio no turn refers to: uploads a crash cut off between storing the object and committing its row, or AI audio
+   * made for a reply the session ended before. Removed once the session is over.
+   */
+  async removeOrphanAudio(sessionId: string): Promise<number> {
+    try {
+      const [keys, turns] = await Promise.all([
+        this.storage.listKeys(sessionPrefix(sessionId)),
+        this.prisma.turn.findMany({ where: { sessionId }, select: { audioKey: true } }),
+      ]);
+      const referenced = new Set(turns.map((t) => t.audioKey));
+      const orphans = keys.filter((key) => !referenced.has(key));
+      for (const key of orphans) await this.storage.delete(key);
+      if (orphans.length) this.logger.warn({ sessionId, orphans: orphans.length }, 'removed audio no turn refers to');
+      return orphans.length;
+    } catch (error) {
+      this.logger.warn({ sessionId, err: (error as Error).message }, 'orphan audio not removed');
+      return 0;
+    }
   }
 
   /** A text session that ends while the AI is replying: the reply's stream ends with the reason. */
