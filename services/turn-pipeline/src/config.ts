@@ -38,6 +38,8 @@ export const TurnPipelineEnv = BaseEnv.extend(NatsEnv.shape)
     PIPELINE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
     /** A crashed replica's job is taken over after this long. */
     QUEUE_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
+    /** Live generations (realtime voice) at once per replica; one more is answered `capacity_exceeded`. */
+    GENERATION_CONCURRENCY: z.coerce.number().int().min(1).max(4096).default(64),
     /** How often lost opening/reply jobs (failed outside our handlers) are revived. */
     PIPELINE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
     /**

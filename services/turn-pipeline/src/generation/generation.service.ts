@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConversationRepository } from '../conversation/conversation.repository';
 import { PROVIDERS } from '../providers/providers.provider';
 import { Generation } from './generation';
+import { ObjectiveCheckService } from '../reply/objective-check.service';
 import { GENERATION_CONFIG, type GenerationConfig } from './generation.config';
 import { GenerationMetrics } from './generation.metrics';
 
@@ -25,6 +26,7 @@ export class GenerationService implements OnApplicationBootstrap, BeforeApplicat
     private readonly conversations: ConversationRepository,
     @Inject(PROVIDERS) private readonly providers: Providers,
     private readonly metrics: GenerationMetrics,
+    private readonly objectives: ObjectiveCheckService,
     @Inject(GENERATION_CONFIG) private readonly config: GenerationConfig,
   ) {}
 
@@ -49,6 +51,7 @@ export class GenerationService implements OnApplicationBootstrap, BeforeApplicat
       providers: this.providers,
       conversations: this.conversations,
       metrics: this.metrics,
+      objectives: this.objectives,
       logger: this.logger,
       chunkMs: this.config.chunkMs,
     });

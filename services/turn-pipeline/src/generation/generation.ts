@@ -14,6 +14,7 @@ import type { PcmSynthesisResult, Providers, ReplyDelta, RoleplayReply } from '@
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { isOpen, type ConversationRepository } from '../conversation/conversation.repository';
 import type { GenerationMetrics } from './generation.metrics';
+import type { ObjectiveCheckService } from '../reply/objective-check.service';
 import { SentenceSplitter } from './sentence-splitter';
 
 /** How a generation ended, for the metrics and the logs. */
@@ -24,6 +25,7 @@ export interface GenerationDeps {
   providers: Providers;
   conversations: ConversationRepository;
   metrics: GenerationMetrics;
+  objectives: ObjectiveCheckService;
   logger: Logger;
   /** Longest audio chunk published, in milliseconds of speech. */
   chunkMs: number;
@@ -141,13 +143,17 @@ export class Generation {
         : await providers.roleplayer.reply({ ...roleplay, history: request.history });
     signal.throwIfAborted();
     if (this.deltas === 0 && reply.text) onDelta({ text: reply.text, attempt: 1 }); // a source that does not stream
+    // The objective check (SPEC §4.7) runs while the last sentences are spoken; the owner ends the session on it.
+    const verdict = request.history.length ? deps.objectives.check(scenario, request.history, reply, signal) : Promise.resolve(null);
     if (speech) {
       const rest = splitter.flush();
       if (rest) speech.enqueue(rest);
       await speech.drained();
     }
+    const outcome = (await verdict)?.outcome;
     signal.throwIfAborted();
     return {
+      ...(outcome ? { outcome } : {}),
       type: 'done',
       text: reply.text,
       tokens: this.deltas,
