@@ -1,6 +1,6 @@
 import { synthesizeFlite, toInt16 } from '@parley/audio';
 import { PRACTICE_NAMESPACE, RT_SAMPLE_RATE } from '@parley/contracts';
-import { sleep } from '@parley/testing';
+import { api, sleep } from '@parley/testing';
 import { io } from 'socket.io-client';
 import type { PracticeSocket } from './practice-client';
 
@@ -19,6 +19,8 @@ export const silencePcm = (ms: number) => new Int16Array((RT_SAMPLE_RATE * ms) /
 export class RealtimeClient {
   readonly events: Array<{ name: string; payload: any; at: number }> = [];
   private seq = 0;
+  /** While true, {@link playAll} does not report playback (a test reports it itself). */
+  playAllPaused = false;
 
   private constructor(readonly socket: PracticeSocket) {}
 
@@ -69,6 +71,18 @@ export class RealtimeClient {
     }
   }
 
+  /** Milliseconds of AI audio received for `turnId`. */
+  audioMs(turnId: string): number {
+    return this.all('ai_audio_chunk')
+      .filter((c) => c.turnId === turnId)
+      .reduce((sum, c) => sum + (c.pcm.byteLength / 2 / c.sampleRate) * 1000, 0);
+  }
+
+  /** Index of the next event to be recorded (a mark to look for events after). */
+  get mark(): number {
+    return this.events.length;
+  }
+
   all(name: string): any[] {
     return this.events.filter((e) => e.name === name).map((e) => e.payload);
   }
@@ -76,4 +90,42 @@ export class RealtimeClient {
   close(): void {
     this.socket.close();
   }
+}
+
+/** `pcm` without its leading and trailing quiet (Flite pads its speech), so scripted pauses are the pauses heard. */
+export function trimSilence(pcm: Int16Array, threshold = 600): Int16Array {
+  let start = 0;
+  let end = pcm.length;
+  while (start < end && Math.abs(pcm[start]) < threshold) start++;
+  while (end > start && Math.abs(pcm[end - 1]) < threshold) end--;
+  return pcm.slice(start, end);
+}
+
+/** Speech and silences one after another. */
+export const joinPcm = (...parts: Int16Array[]) => Int16Array.from(parts.flatMap((part) => [...part]));
+
+/** Creates a realtime session of `scenarioId` for the caller of `token`. */
+export async function realtimeSession(gateway: string, token: string, scenarioId = 'support-double-charge', mode = 'realtime'): Promise<string> {
+  const created = await api(gateway, 'POST', '/api/sessions', {
+    token,
+    body: { scenarioId, mode, clientSessionStartedAt: new Date().toISOString() },
+  });
+  if (created.status !== 201) throw new Error(`session: ${created.status} ${JSON.stringify(created.body)}`);
+  return created.body.session.id;
+}
+
+/** Reports every AI turn as played to its end as soon as its last chunk arrives (a client whose playback keeps up). */
+export function playAll(client: RealtimeClient, sessionId: string): void {
+  client.socket.on('ai_audio_chunk' as never, ((chunk: { turnId: string; final: boolean }) => {
+    if (!chunk.final || client.playAllPaused) return;
+    client.send('playback', { sessionId, turnId: chunk.turnId, playedMs: Math.round(client.audioMs(chunk.turnId)) });
+  }) as never);
+}
+
+/** `from>to` of the state changes recorded since index `from`. */
+export function statesSince(client: RealtimeClient, from: number): string[] {
+  return client.events
+    .slice(from)
+    .filter((e) => e.name === 'state_change')
+    .map((e) => `${e.payload.from}>${e.payload.to}`);
 }
