@@ -242,4 +242,173 @@ describe('realtime turn-taking (cascade, fake model)', () => {
       client.close();
     }
   });
+
+  /** A disconnect stops everything within a second; the session ends `client_disconnected` after the grace (1.5 s here). */
+  it('a disconnect aborts the generation in flight and stores nothing more; the session ends client_disconnected', async () => {
+    const { token, sessionId, client } = await opened('rt-disconnect');
+    model(SLOW_REPLY, 200);
+    const chatBefore = fake.requestsTo('chat').length;
+    const mark = client.mark;
+    await client.speak(sessionId, joinPcm(speech.charges, silencePcm(700)));
+    await client.next('state_change', (e) => e.to === 'COMMITTED', 5_000, mark);
+    const closedAt = Date.now();
+    client.close();
+    await sleep(1000);
+    const [request] = streamed(fake, chatBefore);
+    expect(request.abortedAt).toBeDefined();
+    expect(request.abortedAt! - closedAt).toBeLessThan(1000);
+    const count = async () =>
+      (await db.query('SELECT (SELECT count(*) FROM turns WHERE session_id = $1)::int AS turns, (SELECT count(*) FROM generations WHERE session_id = $1)::int AS generations', [sessionId])).rows[0];
+    const afterOneSecond = await count();
+    expect(afterOneSecond.turns).toBe(2); // the opening and the committed utterance
+    const chatAfterOneSecond = fake.requestsTo('chat').length;
+
+    let detail: { body: any } = { body: {} };
+    for (const deadline = Date.now() + 6_000; Date.now() < deadline; await sleep(100)) {
+      detail = await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token });
+      if (detail.body.session.status !== 'active') break;
+    }
+    expect(Date.now() - closedAt).toBeGreaterThanOrEqual(1500);
+    expect(detail.body.session).toMatchObject({ status: 'ended', terminationReason: 'client_disconnected' });
+    expect(detail.body.turns.map((t: { speaker: string }) => t.speaker)).toEqual(['ai', 'trainee']);
+    expect(await count()).toEqual(afterOneSecond);
+    expect(fake.requestsTo('chat')).toHaveLength(chatAfterOneSecond);
+  });
+
+  it('a trainee who rejoins within the grace continues the session', async () => {
+    const { token, sessionId, client } = await opened('rt-rejoin');
+    model(SHORT_REPLY);
+    const closedAt = Date.now();
+    client.close();
+    await sleep(400);
+    const back = await RealtimeClient.connect(gateway, token);
+    try {
+      expect(await back.ask('join', { sessionId })).toMatchObject({ ok: true });
+      playAll(back, sessionId);
+      expect(await back.ask('rt_start', { sessionId })).toMatchObject({ ok: true, engine: 'cascade', state: 'IDLE' });
+      await sleep(Math.max(0, closedAt + 2_000 - Date.now())); // past the grace of the first absence
+      await back.speak(sessionId, joinPcm(speech.email, silencePcm(900)));
+      const ai = await back.next('turn_stored', (e) => e.turn.speaker === 'ai', 20_000);
+      expect(ai.payload.turn.sequence).toBe(2);
+      const detail = await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token });
+      expect(detail.body.session.status).toBe('active');
+      expect(detail.body.turns.map((t: { speaker: string }) => t.speaker)).toEqual(['ai', 'trainee', 'ai']);
+    } finally {
+      back.close();
+    }
+  });
+
+  /**
+   * One session through bad input, a live settings change and latency accounting: every malformed or misdirected
+   * frame gets a coded `error` (each on its own socket: errors are limited to one a second per socket), the
+   * conversation and its records are untouched, `update_settings` moves the debounce at once, and latency-stats
+   * add up to the `latency` events the client got.
+   */
+  it('bad frames get coded errors, settings apply live, latency-stats add up', async () => {
+    const { token, sessionId, client, started } = await opened('rt-frames');
+    try {
+      expect(started.settings).toMatchObject({ debounceMs: 400, commitMs: 200, adaptive: true, bargeIn: true });
+      model(SHORT_REPLY);
+      const speechEnd = (from: number) => client.events.slice(from).find((e) => e.name === 'speech' && !e.payload.speaking)!.payload.at;
+      const speculativeAt = (from: number) =>
+        client.events.slice(from).find((e) => e.name === 'state_change' && e.payload.to === 'SPECULATIVE')!.payload.at;
+
+      let mark = client.mark;
+      await client.speak(sessionId, joinPcm(speech.email, silencePcm(900)));
+      await client.next('turn_stored', (e) => e.turn.speaker === 'ai', 20_000, mark);
+      const debounced = Date.parse(speculativeAt(mark)) - Date.parse(speechEnd(mark));
+      expect(debounced).toBeGreaterThanOrEqual(400);
+      expect(debounced).toBeLessThan(800);
+      const before = await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token });
+
+      // Bad frames, each on a socket of its own.
+      const silence20 = Buffer.from(silencePcm(20).buffer);
+      const errorOf = async (user: string, join: string | null, send: (c: RealtimeClient) => void) => {
+        const c = await RealtimeClient.connect(gateway, user === 'self' ? token : await devToken(gateway, user));
+        try {
+          if (join) await c.ask('join', { sessionId: join });
+          send(c);
+          return (await c.next('error', () => true, 3_000)).payload;
+        } finally {
+          c.close();
+        }
+      };
+      const frame = (pcm: unknown, seq = 1_000_000) => (c: RealtimeClient) => c.send('audio_frame', { sessionId, seq, pcm });
+      const turnSession = await realtimeSession(gateway, await devToken(gateway, 'rt-turn-mode'), undefined, 'turn');
+      const errors = await Promise.all([
+        errorOf('self', sessionId, frame(Buffer.alloc(100))), // 3 ms: too short
+        errorOf('self', sessionId, frame(Buffer.alloc(641))), // half a sample
+        errorOf('self', sessionId, frame(Buffer.alloc(4_000))), // 125 ms: too long
+        errorOf('self', sessionId, frame('AAAA')), // not binary
+        errorOf('self', sessionId, frame([0, 1, 2, 3])), // not binary
+        errorOf('self', sessionId, frame(silence20, -1)), // bad seq
+        errorOf('self', sessionId, (c) => {
+          for (let i = 0; i < 150; i++) c.send('audio_frame', { sessionId, seq: i, pcm: silence20 });
+        }), // too frequent
+        errorOf('self', null, frame(silence20)), // before join
+        errorOf('rt-intruder', null, frame(silence20)), // another user's session
+        errorOf('rt-turn-mode', turnSession, (c) => c.send('audio_frame', { sessionId: turnSession, seq: 0, pcm: silence20 })), // not realtime
+      ]);
+      expect(errors.map((e) => e.code)).toEqual([
+        'validation_failed',
+        'validation_failed',
+        'validation_failed',
+        'validation_failed',
+        'validation_failed',
+        'validation_failed',
+        'rate_limited',
+        'conflict',
+        'conflict',
+        'conflict',
+      ]);
+      for (const error of errors) expect(error.message).toEqual(expect.any(String));
+      // Someone else cannot join it, and a turn-mode session cannot start a conversation.
+      const intruder = await RealtimeClient.connect(gateway, await devToken(gateway, 'rt-intruder'));
+      expect((await intruder.ask('join', { sessionId })).error.code).toBe('not_found');
+      intruder.close();
+      const turnMode = await RealtimeClient.connect(gateway, await devToken(gateway, 'rt-turn-mode'));
+      await turnMode.ask('join', { sessionId: turnSession });
+      expect((await turnMode.ask('rt_start', { sessionId: turnSession })).error.code).toBe('conflict');
+      turnMode.close();
+
+      // Nothing broke: same records, the services answer, the conversation goes on.
+      const unsigned = (turns: Array<{ audioUrl: string | null }>) => turns.map((t) => ({ ...t, audioUrl: t.audioUrl?.split('?')[0] }));
+      expect(unsigned((await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token })).body.turns)).toEqual(unsigned(before.body.turns));
+      expect((await fetch(`${gateway}/ready`)).status).toBe(200);
+      expect(platform.isRunning('session') && platform.isRunning('gateway')).toBe(true);
+
+      // update_settings applies at once: the ack has the new settings, the next turn waits the new debounce.
+      const updated = await client.ask('update_settings', { sessionId, settings: { debounceMs: 800, adaptive: false } });
+      expect(updated).toMatchObject({ ok: true, settings: { debounceMs: 800, commitMs: 200, adaptive: false, bargeIn: true } });
+      expect((await client.ask('update_settings', { sessionId, settings: { debounceMs: 100 } })).error.code).toBe('validation_failed');
+      mark = client.mark;
+      await client.speak(sessionId, joinPcm(speech.charges, silencePcm(1_300)));
+      const ai = await client.next('turn_stored', (e) => e.turn.speaker === 'ai', 20_000, mark);
+      expect(ai.payload.turn.sequence).toBe(4);
+      expect(Date.parse(speculativeAt(mark)) - Date.parse(speechEnd(mark))).toBeGreaterThanOrEqual(800);
+
+      // latency-stats over the three AI turns add up to the latency events.
+      await sleep(200);
+      const stats = (await api(gateway, 'GET', `/api/sessions/${sessionId}/latency-stats`, { token })).body;
+      const events = client.all('latency');
+      expect(events).toHaveLength(3);
+      for (const metric of ['transcriptMs', 'llmFirstTokenMs', 'ttsFirstByteMs', 'speechEndToFirstAudioMs'] as const) {
+        const values = events.map((e) => e[metric]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+        const sum = values.reduce((a, b) => a + b, 0);
+        expect({ metric, ...stats[metric] }).toEqual({
+          metric,
+          n: values.length,
+          avg: values.length ? Math.round((sum / values.length) * 10) / 10 : null,
+          min: values[0] ?? null,
+          max: values.at(-1) ?? null,
+          p95: values.length ? values[Math.ceil(0.95 * values.length) - 1] : null,
+        });
+      }
+      expect(stats.speechEndToFirstAudioMs.n).toBe(2); // the opening answers no speech
+      expect(stats.llmFirstTokenMs.n).toBe(3);
+      expect(stats).toMatchObject({ generations: 3, cancellations: 0, cancellationRate: 0, tokensWasted: 0, interruptions: 0 });
+    } finally {
+      client.close();
+    }
+  });
 });
