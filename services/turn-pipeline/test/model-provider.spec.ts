@@ -34,7 +34,8 @@ describe('roleplayer on an OpenAI-compatible model', () => {
   async function opening(): Promise<{ client: PracticeClient; sessionId: string }> {
     const created = await createSession(gateway, token, SCENARIO);
     expect(created.status).toBe(201);
-    expect(created.body.session.offlineRoleplayer).toBe(false);
+    // Known once the turn-pipeline has played the opening.
+    expect(created.body.session.offlineRoleplayer).toBeNull();
     const client = await PracticeClient.connect(gateway, token);
     await client.join(created.body.session.id);
     return { client, sessionId: created.body.session.id };
@@ -42,10 +43,11 @@ describe('roleplayer on an OpenAI-compatible model', () => {
 
   it("speaks the model's words, after retrying 5xx answers and a stream that stalls", async () => {
     fake.enqueue('chat', { status: 503, times: 1 }, { stallAfterChunks: 1 }, { reply: 'Hello, this is Dana from Acme. How can I help?' });
-    const { client } = await opening();
+    const { client, sessionId } = await opening();
     try {
       const turn = await client.next('ai_turn', (e) => e.turn.sequence === 0, 30_000);
       expect(turn.turn.text).toBe('Hello, this is Dana from Acme. How can I help?');
+      expect((await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token })).body.session.offlineRoleplayer).toBe(false);
       const chats = fake.requestsTo('chat');
       expect(chats).toHaveLength(3);
       expect(chats[0]!.headers.authorization).toBe('Bearer test-key');
