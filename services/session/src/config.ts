@@ -22,6 +22,17 @@ export const SessionEnv = BaseEnv.extend(NatsEnv.shape)
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
     /** Realtime: warm pocketsphinx decoders (≈ 105 MB each; one follows ≈ 5 speakers in real time). */
     RT_DECODERS: z.coerce.number().int().min(1).max(16).default(2),
+    /**
+     * Realtime transcription: `pocketsphinx` decodes in-process as the trainee speaks; `openai` sends each utterance
+     * to an OpenAI-compatible endpoint once the voice activity detector closes it.
+     */
+    ASR_PROVIDER: z.enum(['pocketsphinx', 'openai']).default('pocketsphinx'),
+    ASR_BASE_URL: env.optionalUrl,
+    ASR_API_KEY: z.string().optional(),
+    ASR_MODEL: z.string().optional(),
+    /** No-progress timeout and retries of a transcription request (SPEC §4.6). */
+    LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    LLM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
     /** Realtime: a trainee whose sockets all left may rejoin within this long before the session ends (SPEC §7.2). */
     RT_REJOIN_GRACE_MS: z.coerce.number().int().min(100).default(RT_REJOIN_GRACE_MS),
   });

@@ -21,7 +21,7 @@ import {
 } from '@parley/contracts';
 import { PRISMA, type PracticeSession, type PrismaClient } from '@parley/db';
 import { Metrics } from '@parley/observability';
-import { DecoderPool } from '@parley/providers';
+import { DecoderPool, createProviders, type Transcriber } from '@parley/providers';
 import { JobQueues } from '@parley/queue';
 import { randomUUID } from 'node:crypto';
 import type { Histogram } from 'prom-client';
@@ -31,7 +31,7 @@ import { isOpen } from '../sessions/session-state-machine';
 import { Conversation } from './conversation';
 import type { ConversationPorts, RecognizerPort, StorePort } from './ports';
 import { PipelineGenerator } from './realtime-generator';
-import { pooledRecognizer } from './realtime-recognizer';
+import { pooledRecognizer, utteranceRecognizer } from './realtime-recognizer';
 import { RealtimeStore } from './realtime-store';
 import { SessionActivity } from './session-activity';
 
@@ -64,6 +64,7 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly live = new Map<string, Live>();
   private readonly opening = new Map<string, Promise<Live>>();
   private decoders: DecoderPool | null = null;
+  private transcriber: Transcriber | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
   private scanTimer: NodeJS.Timeout | null = null;
   private readonly frameSeconds: Histogram;
@@ -178,7 +179,7 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
       sessionId,
       {
         vad: (frame) => ({ voiced: voiceActivity.process(frame).voiced }),
-        recognizer: this.recognizer(),
+        recognizer: this.recognizer(scenario.language),
         generator,
         emit,
         store: this.endingStore(sessionId, scenario, engine),
@@ -240,7 +241,15 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
     };
   }
 
-  private recognizer(): RecognizerPort {
+  private recognizer(language: string): RecognizerPort {
+    if (this.config.ASR_PROVIDER === 'openai') {
+      this.transcriber ??= createProviders({
+        llm: { audio: false, timeoutMs: this.config.LLM_TIMEOUT_MS, retries: this.config.LLM_RETRIES },
+        asr: { provider: 'openai', baseUrl: this.config.ASR_BASE_URL, apiKey: this.config.ASR_API_KEY, model: this.config.ASR_MODEL },
+        tts: { provider: 'flite' },
+      }).transcriber;
+      return utteranceRecognizer(this.transcriber, language);
+    }
     this.decoders ??= new DecoderPool({ size: this.config.RT_DECODERS });
     return pooledRecognizer(this.decoders);
   }
