@@ -194,3 +194,8 @@ export interface EvaluationCommands {
   'evaluation.get': { request: { caller: Caller; sessionId: string }; reply: EvaluationView };
   'evaluation.requeue': { request: { caller: Caller; sessionId: string }; reply: EvaluationView };
 }
+
+/** The overall score shown for an evaluation: the mean of its ratings to one decimal, null without ratings. */
+export function overallScore(ratings: readonly { rating: number }[]): number | null {
+  return ratings.length ? Math.round((ratings.reduce((sum, r) => sum + r.rating, 0) / ratings.length) * 10) / 10 : null;
+}

@@ -205,3 +205,6 @@ export interface SessionCommands {
     reply: SessionState;
   };
 }
+
+/** Whether a session still takes turns (the session service owns the state machine; workers only read it). */
+export const isOpenStatus = (status: SessionStatus): boolean => status === 'pending' || status === 'active';

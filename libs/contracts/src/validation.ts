@@ -33,3 +33,10 @@ export function missingFields(schema: z.ZodType, input: unknown): string[] {
   }
   return [...missing];
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Session, turn and evaluation ids are UUIDs; anything else names nothing (a 404, never a database error). */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}

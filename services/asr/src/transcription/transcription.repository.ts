@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { TranscriptionStatus } from '@parley/contracts';
+import { isUuid, type TranscriptionStatus } from '@parley/contracts';
 import { PRISMA, type PrismaClient } from '@parley/db';
 
 export interface TurnToTranscribe {
@@ -8,7 +8,6 @@ export interface TurnToTranscribe {
   language: string | undefined;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Read-only: the turns table belongs to the session service. */
 @Injectable()
@@ -17,7 +16,7 @@ export class TranscriptionRepository {
 
   /** The trainee turn and its scenario's language; null when it no longer exists (the session was deleted). */
   async turn(turnId: string): Promise<TurnToTranscribe | null> {
-    if (!UUID.test(turnId)) return null;
+    if (!isUuid(turnId)) return null;
     const turn = await this.prisma.turn.findUnique({
       where: { id: turnId },
       select: { transcriptionStatus: true, session: { select: { scenarioVersionRow: { select: { content: true } } } } },

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   AppError,
+  isUuid,
   Events,
   Jobs,
   Queues,
@@ -21,7 +22,6 @@ import { InvalidJudgementError } from '../scoring/llm-judge';
 import { evaluationDetail, evaluationRecord } from '../scoring/evaluation-record';
 import { JUDGE, judgeSession, type Judge } from '../scoring/judgement';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRANSCRIPT_POLL_MS = 250;
 
 /** The first evaluation of a session; requeues get their own ids because finished ids stay stored for dedupe. */
@@ -256,7 +256,7 @@ export class EvaluationService {
 
   /** The caller's evaluation; another user's is indistinguishable from none (SPEC §10). */
   private async owned(caller: Caller, sessionId: unknown): Promise<Evaluation> {
-    if (typeof sessionId !== 'string' || !UUID.test(sessionId)) throw new AppError('not_found', 'No such evaluation');
+    if (!isUuid(sessionId)) throw new AppError('not_found', 'No such evaluation');
     const evaluation = await this.prisma.evaluation.findUnique({ where: { sessionId } });
     if (!evaluation || evaluation.userId !== caller.userId) throw new AppError('not_found', 'No such evaluation');
     return evaluation;

@@ -1,3 +1,4 @@
+import { overallScore } from '@parley/contracts';
 import type {
   EvaluationView,
   Judgement,
@@ -83,10 +84,7 @@ export function evaluationDetail(row: {
   const keyMoments: KeyMoment[] = evidence?.keyMoments ?? [];
   return {
     ratings,
-    overallScore:
-      row.status === 'succeeded' && ratings.length
-        ? Math.round((ratings.reduce((sum, r) => sum + r.rating, 0) / ratings.length) * 10) / 10
-        : null,
+    overallScore: row.status === 'succeeded' ? overallScore(ratings) : null,
     notEnoughConversation: evidence?.notEnoughConversation ?? false,
     objectives,
     objectivesAchieved: objectives.filter((o) => o.achieved).map((o) => o.description),

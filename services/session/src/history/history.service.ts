@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  overallScore,
   AppError,
   Events,
   HISTORY_PAGE_SIZE,
@@ -83,7 +84,7 @@ export class HistoryService {
         durationMs: row.startedAt && row.endedAt ? row.endedAt.getTime() - row.startedAt.getTime() : null,
         turnCount: row.nextSequence,
         evaluationStatus: row.evaluation?.status ?? null,
-        overallScore: ratings.length ? Math.round((ratings.reduce((sum, r) => sum + r.rating, 0) / ratings.length) * 10) / 10 : null,
+        overallScore: overallScore(ratings),
       };
     });
     return { items, total, page: query.page, pageSize: HISTORY_PAGE_SIZE };

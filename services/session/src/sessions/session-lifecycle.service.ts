@@ -4,6 +4,7 @@ import {
   CreateSessionSchema,
   Events,
   MAX_CLOCK_DRIFT_MS,
+  isUuid,
   ScenarioContentSchema,
   missingFields,
   Signals,
@@ -35,7 +36,6 @@ import { sessionView, turnView } from './session-views';
 /** After a session ends, its orphaned audio is removed this much later. */
 const ORPHAN_SWEEP_DELAY_MS = 5_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Owns a practice session from creation to its end: validation, capacity, the status state machine (every change
@@ -226,7 +226,7 @@ export class SessionLifecycle {
 
   /** The caller's session; another user's session is indistinguishable from a missing one (SPEC §10). */
   async owned(caller: Caller, sessionId: unknown): Promise<PracticeSession> {
-    if (typeof sessionId !== 'string' || !UUID.test(sessionId)) throw new AppError('not_found', 'No such session');
+    if (!isUuid(sessionId)) throw new AppError('not_found', 'No such session');
     const session = await this.prisma.practiceSession.findUnique({ where: { id: sessionId } });
     if (!session || session.userId !== caller.userId) throw new AppError('not_found', 'No such session');
     return session;

@@ -17,5 +17,5 @@ export function assertTransition(from: SessionStatus, to: SessionStatus): void {
   if (!canTransition(from, to)) throw new AppError('conflict', `A session cannot go from ${from} to ${to}`);
 }
 
-export const isOpen = (status: SessionStatus) => status === 'pending' || status === 'active';
+export { isOpenStatus as isOpen } from '@parley/contracts';
 export const LIVE_STATUSES: SessionStatus[] = ['pending', 'active', 'ending'];

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ScenarioContentSchema, type ScenarioContent, type SessionMode, type SessionStatus } from '@parley/contracts';
+import { ScenarioContentSchema, isUuid, type ScenarioContent, type SessionMode, type SessionStatus } from '@parley/contracts';
 import { PRISMA, type PrismaClient } from '@parley/db';
 import type { TurnLine } from './history';
 
@@ -15,11 +15,9 @@ export interface TurnRecord extends TurnLine {
   audioKey: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TURN_FIELDS = { sequence: true, speaker: true, text: true, transcriptionStatus: true, audioKey: true } as const;
 
-/** Whether the session still takes turns (the session service owns the state machine; this only reads it). */
-export const isOpen = (status: SessionStatus): boolean => status === 'pending' || status === 'active';
+export { isOpenStatus as isOpen } from '@parley/contracts';
 
 /** Read-only: sessions, turns and scenarios belong to the session service. */
 @Injectable()
@@ -28,7 +26,7 @@ export class ConversationRepository {
 
   /** The session with its scenario; null when it does not exist (any more). */
   async session(sessionId: string): Promise<SessionSnapshot | null> {
-    if (!UUID.test(sessionId)) return null;
+    if (!isUuid(sessionId)) return null;
     const row = await this.prisma.practiceSession.findUnique({
       where: { id: sessionId },
       select: { id: true, status: true, mode: true, scenarioVersionRow: { select: { content: true } } },
