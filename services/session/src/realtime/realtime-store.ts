@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { encodeMp3 } from '@parley/audio';
+import { encodeMp3, resampleLinear } from '@parley/audio';
 import { Events, type RealtimeEngine, type TurnView } from '@parley/contracts';
 import type { PrismaClient } from '@parley/db';
 import { Outbox } from '@parley/outbox';
@@ -10,6 +10,7 @@ import type { AiTurnRecord, AudioRecord, StorePort, TraineeUtteranceRecord } fro
 
 /** Speech at 16 kHz fits 43 s of MP3 in 128 KB at this rate (STACK.md); the replay needs no more. */
 const REPLAY_KBPS = 24;
+const REPLAY_RATE = 16_000;
 
 /**
  * The durable records of a live conversation (SPEC §7.3): each utterance and AI turn as a Turn (text, MP3 for the
@@ -102,7 +103,8 @@ export class RealtimeStore {
     let durationMs = 0;
     if (audio && audio.pcm.length) {
       durationMs = Math.round((audio.pcm.length / audio.sampleRate) * 1000);
-      const mp3 = encodeMp3(audio.pcm, audio.sampleRate, REPLAY_KBPS);
+      // At 24 kbit/s LAME keeps only 16 kHz (it would resample 24 kHz speech and encodeMp3 refuses that).
+      const mp3 = encodeMp3(resampleLinear(audio.pcm, audio.sampleRate, REPLAY_RATE), REPLAY_RATE, REPLAY_KBPS);
       key = `${audioKey(sessionId, sequence, speaker).replace(/\.mp3$/, '')}-${turnId}.mp3`;
       bytes = mp3.length;
       await this.storage.put(key, mp3, 'audio/mpeg');
