@@ -184,10 +184,11 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
         emit,
         store: this.endingStore(sessionId, scenario, engine),
         clock: { now: () => Date.now(), setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+        // The conversation logs errors as `error`; pino serialises only `err` (an Error under `error` prints as {}).
         logger: {
-          debug: (context, message) => this.logger.debug({ sessionId, ...context }, message),
-          warn: (context, message) => this.logger.warn({ sessionId, ...context }, message),
-          error: (context, message) => this.logger.error({ sessionId, ...context }, message),
+          debug: (context, message) => this.logger.debug({ sessionId, ...withErr(context) }, message),
+          warn: (context, message) => this.logger.warn({ sessionId, ...withErr(context) }, message),
+          error: (context, message) => this.logger.error({ sessionId, ...withErr(context) }, message),
         },
         newId: () => randomUUID(),
         // The idle timeout counts from the end of the last speech of either side (SPEC §7.2).
@@ -370,3 +371,8 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
   }
 }
 
+function withErr(context: object): object {
+  if (!('error' in context) || !(context.error instanceof Error)) return context;
+  const { error, ...rest } = context as { error: Error };
+  return { ...rest, err: error };
+}
