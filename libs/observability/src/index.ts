@@ -6,3 +6,4 @@ export * from './observability.module';
 export * from './ops.controller';
 export * from './readiness';
 export * from './public';
+export * from './periodic';

@@ -8,7 +8,7 @@ import {
   type QueueName,
 } from '@parley/contracts';
 import { Prisma, type PrismaClient } from '@parley/db';
-import { currentLogFields } from '@parley/observability';
+import { Periodic, currentLogFields } from '@parley/observability';
 import type { JobQueues, JobsOf } from '@parley/queue';
 
 /** The outbox tables (one per producing service, each owned by its service; see schema.prisma). */
@@ -103,8 +103,7 @@ export type Transaction<T> = (tx: Prisma.TransactionClient, out: OutboxWriter) =
  * deduplicated.
  */
 export class Outbox {
-  private sweeper: NodeJS.Timeout | null = null;
-  private sweeping: Promise<void> | null = null;
+  private sweeper: Periodic | null = null;
   private readonly table: Prisma.Sql;
 
   constructor(
@@ -211,21 +210,12 @@ export class Outbox {
   }
 
   start(): void {
-    if (this.sweeper) return;
-    this.sweeper = setInterval(() => {
-      if (this.sweeping) return;
-      this.sweeping = this.sweep()
-        .then(() => undefined)
-        .catch((err: Error) => this.logger.warn({ outbox: this.options.table, err: err.message }, 'outbox sweep failed'))
-        .finally(() => (this.sweeping = null));
-    }, this.options.sweepIntervalMs ?? 1_000);
-    this.sweeper.unref();
+    this.sweeper ??= new Periodic(`${this.options.table} sweep`, this.options.sweepIntervalMs ?? 1_000, () => this.sweep(), this.logger);
+    this.sweeper.start();
   }
 
   async stop(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper);
-    this.sweeper = null;
-    await this.sweeping;
+    await this.sweeper?.stop();
   }
 }
 

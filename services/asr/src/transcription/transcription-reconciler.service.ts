@@ -1,3 +1,4 @@
+import { Periodic } from '@parley/observability';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Jobs, Queues, jobId } from '@parley/contracts';
 import { PRISMA, type PrismaClient } from '@parley/db';
@@ -15,27 +16,22 @@ const PENDING_FOR_MS = 30_000;
 @Injectable()
 export class TranscriptionReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(TranscriptionReconciler.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly periodic: Periodic;
 
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
-    @Inject(ASR_CONFIG) private readonly config: AsrConfig,
+    @Inject(ASR_CONFIG) config: AsrConfig,
     private readonly queues: JobQueues,
-  ) {}
+  ) {
+    this.periodic = new Periodic('transcription reconciliation', config.ASR_RECONCILE_INTERVAL_MS, () => this.reconcile(), this.logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.reconcile()
-        .catch((err: Error) => this.logger.warn({ err: err.message }, 'transcription reconciliation failed; retried next round'))
-        .finally(() => (this.running = null));
-    }, this.config.ASR_RECONCILE_INTERVAL_MS);
-    this.timer.unref();
+    this.periodic.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 
   async reconcile(): Promise<void> {

@@ -1,3 +1,4 @@
+import { Periodic } from '@parley/observability';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EVALUATOR_CONFIG, type EvaluatorConfig } from '../config';
 import { EvaluationService } from './evaluation.service';
@@ -9,27 +10,25 @@ const ABANDONED_AFTER_MS = 10_000;
 @Injectable()
 export class EvaluationReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EvaluationReconciler.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly periodic: Periodic;
 
   constructor(
     private readonly evaluations: EvaluationService,
-    @Inject(EVALUATOR_CONFIG) private readonly config: EvaluatorConfig,
-  ) {}
+    @Inject(EVALUATOR_CONFIG) config: EvaluatorConfig,
+  ) {
+    this.periodic = new Periodic(
+      'evaluation reconciliation',
+      config.EVAL_RECONCILE_INTERVAL_MS,
+      () => this.evaluations.settleAbandoned(ABANDONED_AFTER_MS),
+      this.logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.evaluations
-        .settleAbandoned(ABANDONED_AFTER_MS)
-        .catch((err: Error) => this.logger.warn({ err: err.message }, 'evaluation reconciliation failed; retried next round'))
-        .finally(() => (this.running = null));
-    }, this.config.EVAL_RECONCILE_INTERVAL_MS);
-    this.timer.unref();
+    this.periodic.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PRISMA, type PracticeSession, type PrismaClient } from '@parley/db';
+import { Periodic } from '@parley/observability';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
 import { SessionTimers } from '../timers/session-timers.service';
 import { SessionLifecycle } from './session-lifecycle.service';
@@ -16,32 +17,23 @@ const BATCH = 500;
 @Injectable()
 export class SessionReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SessionReconciler.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly periodic: Periodic;
 
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
     private readonly lifecycle: SessionLifecycle,
     private readonly timers: SessionTimers,
-  ) {}
+  ) {
+    this.periodic = new Periodic('session reconciliation', config.RECONCILE_INTERVAL_MS, () => this.reconcile(), this.logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.trigger();
-    this.timer = setInterval(() => this.trigger(), this.config.RECONCILE_INTERVAL_MS);
-    this.timer.unref();
+    this.periodic.start({ immediately: true });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private trigger(): void {
-    if (this.running) return;
-    this.running = this.reconcile()
-      .catch((err: Error) => this.logger.warn({ err: err.message }, 'reconciliation failed; retried next round'))
-      .finally(() => (this.running = null));
+    await this.periodic.stop();
   }
 
   async reconcile(): Promise<void> {

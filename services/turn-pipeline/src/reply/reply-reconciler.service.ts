@@ -1,3 +1,4 @@
+import { Periodic } from '@parley/observability';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Jobs, Queues, chatStreamId, jobId } from '@parley/contracts';
 import { PRISMA, type PrismaClient } from '@parley/db';
@@ -18,27 +19,22 @@ const WAITING_FOR_AI_MS = 20_000;
 @Injectable()
 export class ReplyReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReplyReconciler.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly periodic: Periodic;
 
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
-    @Inject(PIPELINE_CONFIG) private readonly config: TurnPipelineConfig,
+    @Inject(PIPELINE_CONFIG) config: TurnPipelineConfig,
     private readonly queues: JobQueues,
-  ) {}
+  ) {
+    this.periodic = new Periodic('reply reconciliation', config.PIPELINE_RECONCILE_INTERVAL_MS, () => this.reconcile(), this.logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.reconcile()
-        .catch((err: Error) => this.logger.warn({ err: err.message }, 'reply reconciliation failed; retried next round'))
-        .finally(() => (this.running = null));
-    }, this.config.PIPELINE_RECONCILE_INTERVAL_MS);
-    this.timer.unref();
+    this.periodic.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.periodic.stop();
   }
 
   async reconcile(): Promise<void> {
