@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { ApiError, session, setUnauthorizedHandler, signIn } from './api/client';
 import { Catalog } from './Catalog';
+import { ChatRoom } from './chat/ChatRoom';
+import { FreePractice } from './FreePractice';
 import { History, Replay } from './History';
 import { Practice } from './Practice';
 import { navigate, useRoute } from './router';
@@ -18,8 +20,9 @@ export function App() {
       <header className="top">
         <a href="#/catalog" className="brand">Parley</a>
         <nav aria-label="Main">
-          <a href="#/catalog">Scenarios</a>
-          <a href="#/history">History</a>
+          <a href="#/catalog" aria-current={['catalog', 'scenario'].includes(route.name) ? 'page' : undefined}>Scenarios</a>
+          <a href="#/free" aria-current={route.name === 'free' ? 'page' : undefined}>Free practice</a>
+          <a href="#/history" aria-current={['history', 'replay'].includes(route.name) ? 'page' : undefined}>History</a>
         </nav>
         <span className="user">
           {user}
@@ -32,6 +35,8 @@ export function App() {
         {route.name === 'practice' && <Practice key={route.sessionId} sessionId={route.sessionId} />}
         {route.name === 'history' && <History />}
         {route.name === 'replay' && <Replay sessionId={route.sessionId} />}
+        {route.name === 'chat' && <ChatRoom key={route.sessionId} sessionId={route.sessionId} />}
+        {route.name === 'free' && <FreePractice />}
       </main>
     </>
   );

@@ -6,7 +6,9 @@ export type Route =
   | { name: 'scenario'; id: string }
   | { name: 'practice'; sessionId: string }
   | { name: 'history' }
-  | { name: 'replay'; sessionId: string };
+  | { name: 'replay'; sessionId: string }
+  | { name: 'chat'; sessionId: string }
+  | { name: 'free' };
 
 export function parseRoute(hash: string): Route {
   const [, page, id] = hash.replace(/^#/, '').split('/');
@@ -14,6 +16,8 @@ export function parseRoute(hash: string): Route {
   if (page === 'practice' && id) return { name: 'practice', sessionId: id };
   if (page === 'history' && id) return { name: 'replay', sessionId: id };
   if (page === 'history') return { name: 'history' };
+  if (page === 'chat' && id) return { name: 'chat', sessionId: id };
+  if (page === 'free') return { name: 'free' };
   return { name: 'catalog' };
 }
 
