@@ -37,6 +37,13 @@ const LEVEL_WINDOW_MS = Number(process.env.BENCH_RT_WINDOW_MS ?? 15_000);
 const EXTRA_FRAME_MS = (process.env.BENCH_RT_FRAME_MS ?? '40,100').split(',').filter(Boolean).map(Number);
 /** Each capacity session says something short this often (random phase). */
 const SPEECH_PERIOD_MS = Number(process.env.BENCH_RT_SPEECH_PERIOD_MS ?? 8_000);
+/** Session service overrides for experiments, e.g. BENCH_RT_SESSION_ENV='RT_DECODERS=4'. */
+const SESSION_ENV = Object.fromEntries(
+  (process.env.BENCH_RT_SESSION_ENV ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 
 const SAMPLES_PER_MS = RT_SAMPLE_RATE / 1000;
 const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -112,17 +119,19 @@ class Streamer {
     let burst = 0;
     while (this.nextDue <= now && burst++ < 20) {
       const samples = this.frameMs * SAMPLES_PER_MS;
-      const pcm = new Int16Array(samples);
+      let bytes = silence(samples);
       let voiced = false;
       const item = this.queue[0];
       if (item) {
         const { clip: c } = item;
+        const pcm = new Int16Array(samples);
         pcm.set(c.pcm.subarray(item.offset, item.offset + samples));
+        bytes = Buffer.from(pcm.buffer);
         const from = item.offset / (10 * SAMPLES_PER_MS);
         for (let i = from; i < from + this.frameMs / 10; i++) voiced ||= c.voiced10[i] ?? false;
         item.offset += samples;
       }
-      this.socket.emit('audio_frame', { sessionId: this.sessionId, seq: this.seq++, pcm: Buffer.from(pcm.buffer) });
+      this.socket.emit('audio_frame', { sessionId: this.sessionId, seq: this.seq++, pcm: bytes });
       const sentAt = performance.now();
       this.frames += 1;
       if (this.lateness.length < 200_000) this.lateness.push(sentAt - this.nextDue);
@@ -148,6 +157,14 @@ class Streamer {
     for (const item of this.queue.splice(0)) item.resolve();
   }
 }
+
+/** Silent frames are the same bytes every time: one buffer per size, shared (socket.io only reads it). */
+const silences = new Map<number, Buffer>();
+const silence = (samples: number) => {
+  let bytes = silences.get(samples);
+  if (!bytes) silences.set(samples, (bytes = Buffer.alloc(samples * 2)));
+  return bytes;
+};
 
 /** Ticks every streamer every few ms. */
 class Clock {
@@ -294,6 +311,7 @@ describe('realtime voice benchmark', () => {
       platform = await TestPlatform.start({
         services: ['gateway', 'session', 'turn-pipeline'],
         env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000', SOCKET_RATE_LIMIT_PER_MINUTE: '100000' },
+        serviceEnv: { session: SESSION_ENV },
       });
     }, 120_000);
 
@@ -315,6 +333,9 @@ describe('realtime voice benchmark', () => {
       const bargeIn: number[] = [];
       const server = { speechEndToFirstAudioMs: [] as number[], transcriptMs: [] as number[], llmFirstTokenMs: [] as number[], ttsFirstByteMs: [] as number[] };
       const stats: unknown[] = [];
+      const perTurn: Array<{ transcriptMs: number; speechEndToFirstAudioMs: number; llmFirstTokenMs: number | null; ttsFirstByteMs: number | null }> = [];
+      const sessionUrl = platform.url('session');
+      const sessionCpu0 = parseMetric(await metricsText(sessionUrl), 'process_cpu_seconds_total');
       let aiTurns = 0;
       let blips = 0;
       let misses = 0;
@@ -394,6 +415,10 @@ describe('realtime voice benchmark', () => {
                 const v = e.payload[key];
                 if (typeof v === 'number') server[key].push(v);
               }
+              const { transcriptMs, speechEndToFirstAudioMs, llmFirstTokenMs, ttsFirstByteMs } = e.payload;
+              if (typeof transcriptMs === 'number' && typeof speechEndToFirstAudioMs === 'number') {
+                perTurn.push({ transcriptMs, speechEndToFirstAudioMs, llmFirstTokenMs, ttsFirstByteMs });
+              }
             }
             const latencyStats = await api(gateway, 'GET', `/api/sessions/${sessionId}/latency-stats`, { token });
             stats.push({ sessionId, status: latencyStats.status, ...latencyStats.body });
@@ -406,6 +431,24 @@ describe('realtime voice benchmark', () => {
       clock.close();
       load.after = loadavg();
       const elapsedSec = Math.round((performance.now() - started) / 1000);
+      const sessionMetrics = await metricsText(sessionUrl);
+      const sessionCpu1 = parseMetric(sessionMetrics, 'process_cpu_seconds_total');
+      const frames = parseHistogram(sessionMetrics, 'parley_rt_frame_handling_seconds');
+      // Where the time goes: speculation starts only once the final transcript is in (conversation.ts onDebounce
+      // awaits the finals), so a transcript later than the debounce pushes the first audio back one for one.
+      const late = perTurn.filter((t) => t.transcriptMs > 400);
+      const breakdown = {
+        turns: perTurn.length,
+        transcriptLaterThanDebounce: late.length,
+        firstAudioWhenTranscriptOnTime: summaryOrNull(perTurn.filter((t) => t.transcriptMs <= 400).map((t) => t.speechEndToFirstAudioMs)),
+        firstAudioWhenTranscriptLate: summaryOrNull(late.map((t) => t.speechEndToFirstAudioMs)),
+        // First audio after the later of the two gates (transcript in, commit at 600 ms): the LLM + synthesis + hops.
+        firstAudioAfterGates: summaryOrNull(perTurn.map((t) => t.speechEndToFirstAudioMs - Math.max(600, t.transcriptMs))),
+        sessionCpuPct: sessionCpu0 === null || sessionCpu1 === null ? null : round(((sessionCpu1 - sessionCpu0) / elapsedSec) * 100, 0),
+        frameHandlingP99Ms: frames ? round((histogramQuantile(frames, 0.99)?.value ?? NaN) * 1000, 2) : null,
+        sessionEnv: SESSION_ENV,
+      };
+      process.stdout.write(`server breakdown: ${JSON.stringify(breakdown)}\n`);
 
       const fa = summaryOrNull(firstAudio);
       const ft = summaryOrNull(finalTranscript);
@@ -426,6 +469,7 @@ describe('realtime voice benchmark', () => {
         elapsedSec,
         loadavg: load,
         settings: 'defaults (debounce 400 ms, commit 200 ms, adaptive, bargeIn)',
+        breakdown,
         serverLatencyStats: stats,
         measuredAt: new Date().toISOString(),
       });
@@ -453,6 +497,7 @@ describe('realtime voice benchmark', () => {
           SOCKET_RATE_LIMIT_PER_MINUTE: '1000000',
           GENERATION_CONCURRENCY: '4096',
         },
+        serviceEnv: { session: SESSION_ENV },
       });
     }, 120_000);
 
@@ -481,28 +526,51 @@ describe('realtime voice benchmark', () => {
       const live: Live[] = [];
       let setupFailures = 0;
 
-      const open = async (): Promise<void> => {
+      interface Joined {
+        client: LightClient;
+        sessionId: string;
+      }
+      // Sessions are created and joined before any audio flows (the admission and join path is not what is measured);
+      // each level then starts the conversations it adds.
+      const joined: Joined[] = [];
+      const join = async (): Promise<void> => {
         try {
           const sessionId = await realtimeSession(gateway, token, scenarioId);
           const client = await LightClient.connect(gateway, token, ['state_change', 'speech']);
-          const joined = await client.ask('join', { sessionId });
-          if (!joined.ok) throw new Error(`join: ${JSON.stringify(joined)}`);
+          const answer = await client.ask('join', { sessionId });
+          if (!answer.ok) throw new Error(`join: ${JSON.stringify(answer)}`);
+          joined.push({ client, sessionId });
+        } catch (error) {
+          setupFailures += 1;
+          process.stdout.write(`session setup failed: ${(error as Error).message}\n`);
+        }
+      };
+      let speaking = true;
+      const open = async ({ client, sessionId }: Joined): Promise<void> => {
+        try {
           const streamer = new Streamer(client.socket, sessionId, 20);
           clock.add(streamer);
           const ack = await client.ask('rt_start', { sessionId });
           if (!ack.ok) throw new Error(`rt_start: ${JSON.stringify(ack)}`);
           const entry: Live = { client, streamer, sessionId, spoken: [], timer: null };
           const speak = () => {
-            entry.spoken.push({ at: performance.now(), said: streamer.say(phrase) });
+            if (speaking) entry.spoken.push({ at: performance.now(), said: streamer.say(phrase) });
             entry.timer = setTimeout(speak, SPEECH_PERIOD_MS * (0.8 + Math.random() * 0.4));
           };
           entry.timer = setTimeout(speak, 1_000 + Math.random() * SPEECH_PERIOD_MS);
           live.push(entry);
         } catch (error) {
           setupFailures += 1;
-          process.stdout.write(`session setup failed: ${(error as Error).message}\n`);
+          process.stdout.write(`conversation start failed: ${(error as Error).message}\n`);
         }
       };
+      const creating = performance.now();
+      const most = Math.max(...LEVELS);
+      while (joined.length + setupFailures < most) {
+        await Promise.all(Array.from({ length: Math.min(25, most - joined.length - setupFailures) }, () => join()));
+      }
+      process.stdout.write(`${joined.length} sessions created and joined in ${Math.round(performance.now() - creating)} ms\n`);
+      const pipeline = platform.url('turn-pipeline');
 
       const results: Array<Record<string, unknown>> = [];
       const measure = async (label: string, frameMs: number) => {
@@ -514,6 +582,8 @@ describe('realtime voice benchmark', () => {
         const cpuBefore = { session: parseMetric(sessionBefore, 'process_cpu_seconds_total'), gateway: null as number | null };
         cpuBefore.gateway = parseMetric(await metricsText(gateway), 'process_cpu_seconds_total');
         const framesBefore = live.reduce((n, s) => n + s.streamer.frames, 0);
+        const pipelineCpuBefore = parseMetric(await metricsText(pipeline), 'process_cpu_seconds_total');
+        const clientCpuBefore = process.cpuUsage();
         const errorsBefore = live.reduce((n, s) => n + s.client.errors.length, 0);
         const endedBefore = live.filter((s) => s.client.terminated || s.client.disconnected).length;
         for (const s of live) s.streamer.lateness = [];
@@ -522,8 +592,11 @@ describe('realtime voice benchmark', () => {
         const marks = live.map((s) => ({ s, events: s.client.events.length, spoken: s.spoken.length }));
         await sleep(LEVEL_WINDOW_MS);
         const windowEnd = performance.now();
+        const framesSent = live.reduce((n, s) => n + s.streamer.frames, 0) - framesBefore;
+        const clientCpu = process.cpuUsage(clientCpuBefore);
         const sessionAfter = await metricsText(session);
         const gatewayAfter = await metricsText(gateway);
+        const pipelineAfter = await metricsText(pipeline);
         const load = loadavg();
         await sleep(2_500); // late events of speech said in the window
         const after = parseHistogram(sessionAfter, 'parley_rt_frame_handling_seconds');
@@ -531,7 +604,6 @@ describe('realtime voice benchmark', () => {
         const p99 = handled ? histogramQuantile(handled, 0.99) : null;
         const p50 = handled ? histogramQuantile(handled, 0.5) : null;
         const over50 = handled ? histogramShareAbove(handled, 0.05) : null;
-        const framesSent = live.reduce((n, s) => n + s.streamer.frames, 0) - framesBefore;
 
         // Proxy for end-to-end: first voiced frame sent → `speech {speaking: true}` back (floor: 60 ms onset = 3 frames
         // of 20 ms, the last sent 40 ms after the first), last voiced frame → `speech {speaking: false}` (floor 200 ms
@@ -541,7 +613,7 @@ describe('realtime voice benchmark', () => {
         let expected = 0;
         let missing = 0;
         for (const { s, events, spoken } of marks) {
-          const said = s.spoken.slice(spoken).filter((x) => x.at < windowEnd - 1_000);
+          const said = s.spoken.slice(spoken).filter((x) => x.said.firstVoicedAt !== null && x.said.firstVoicedAt < windowEnd - 500);
           const evs = s.client.events.slice(events);
           for (const { said: x } of said) {
             if (x.firstVoicedAt === null || x.lastVoicedAt === null) continue;
@@ -567,6 +639,7 @@ describe('realtime voice benchmark', () => {
           sessions: live.length,
           frameMs,
           windowSec: round(windowSec),
+          framesExpected: Math.round((live.length * (windowEnd - windowStart)) / frameMs),
           framesSent,
           framesHandled: handled?.count ?? null,
           frameHandlingP50Ms: round(p50 ? p50.value * 1000 : null, 2),
@@ -579,6 +652,9 @@ describe('realtime voice benchmark', () => {
           gatewayEventLoopLagP99Ms: round((parseMetric(gatewayAfter, 'nodejs_eventloop_lag_p99_seconds') ?? NaN) * 1000),
           sessionCpuPct: cpu(sessionAfter, cpuBefore.session),
           gatewayCpuPct: cpu(gatewayAfter, cpuBefore.gateway),
+          turnPipelineCpuPct: cpu(pipelineAfter, pipelineCpuBefore),
+          loadGeneratorCpuPct: round(((clientCpu.user + clientCpu.system) / 1e6 / windowSec) * 100, 0),
+          speech: speaking,
           loadGeneratorLagP99Ms: round(lag.percentile(99) / 1e6),
           frameSendLateness: lateness,
           speechStartEventLag: summaryOrNull(startLag),
@@ -601,16 +677,19 @@ describe('realtime voice benchmark', () => {
       let last = 0;
       for (const level of LEVELS) {
         const opening = performance.now();
-        while (live.length + setupFailures < level) {
-          const batch = Math.min(10, level - live.length - setupFailures);
-          await Promise.all(Array.from({ length: batch }, () => open()));
-        }
-        process.stdout.write(`${live.length} sessions open (${Math.round(performance.now() - opening)} ms to add); loadavg ${loadavg()}\n`);
+        const adding = joined.slice(live.length, level);
+        for (let i = 0; i < adding.length; i += 25) await Promise.all(adding.slice(i, i + 25).map((j) => open(j)));
+        process.stdout.write(`${live.length} sessions live (${Math.round(performance.now() - opening)} ms to start); loadavg ${loadavg()}\n`);
         await sleep(3_000); // openings spoken
         const result = await measure(`${level} sessions, 20 ms`, 20);
         last = level;
         if ((result.errorRate as number) > 0.01) break;
       }
+      // The same sessions with nobody speaking: no transcription, replies, synthesis, relayed audio or stored turns.
+      speaking = false;
+      await sleep(4_000); // the last replies end
+      await measure(`${last} sessions, 20 ms, silence only`, 20);
+      speaking = true;
       for (const frameMs of EXTRA_FRAME_MS) await measure(`${last} sessions, ${frameMs} ms`, frameMs);
 
       lag.disable();
@@ -620,14 +699,15 @@ describe('realtime voice benchmark', () => {
       clock.close();
       for (const s of live) s.client.close();
 
-      const sustained20 = results.filter((r) => r.frameMs === 20 && r.sustained).map((r) => r.sessions as number);
+      const sustained20 = results.filter((r) => r.frameMs === 20 && r.speech && r.sustained).map((r) => r.sessions as number);
       const best20 = sustained20.length ? Math.max(...sustained20) : 0;
       reportValue('rt_capacity', { levels: results, sustainedSessionsAt20ms: best20, target: 200, measuredAt: new Date().toISOString() });
       process.stdout.write('\nRealtime capacity (frame handling from parley_rt_frame_handling_seconds, session process)\n');
       table([
-        ['level', 'frames', 'handled', 'p50 ms', 'p99 ms', '>50ms', 'EL p99 sess', 'EL p99 gw', 'cpu sess%', 'cpu gw%', 'speech lag p50/p99', 'err rate', 'gen lag p99', 'load'],
+        ['level', 'expected', 'sent', 'handled', 'p50 ms', 'p99 ms', '>50ms', 'EL p99 sess', 'EL p99 gw', 'cpu sess/gw/pipe/gen %', 'speech lag p50/p99', 'err rate', 'gen lag p99', 'load'],
         ...results.map((r: any) => [
           r.label,
+          r.framesExpected,
           r.framesSent,
           r.framesHandled,
           r.frameHandlingP50Ms,
@@ -635,8 +715,7 @@ describe('realtime voice benchmark', () => {
           r.framesOver50msShare === null ? null : `${round(r.framesOver50msShare * 100, 2)}%`,
           r.sessionEventLoopLagP99Ms,
           r.gatewayEventLoopLagP99Ms,
-          r.sessionCpuPct,
-          r.gatewayCpuPct,
+          `${r.sessionCpuPct}/${r.gatewayCpuPct}/${r.turnPipelineCpuPct}/${r.loadGeneratorCpuPct}`,
           r.speechStartEventLag ? `${r.speechStartEventLag.p50}/${r.speechStartEventLag.p99}` : null,
           r.errorRate,
           r.loadGeneratorLagP99Ms,
