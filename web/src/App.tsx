@@ -47,6 +47,8 @@ function SignIn({ onSignedIn }: { onSignedIn: (user: string) => void }) {
   const [error, setError] = useState('');
   async function submit(event: React.FormEvent) {
     event.preventDefault();
+    const problem = nameProblem(name);
+    if (problem) return setError(problem);
     try {
       await signIn(name.trim());
       onSignedIn(name.trim());
@@ -58,14 +60,33 @@ function SignIn({ onSignedIn }: { onSignedIn: (user: string) => void }) {
     <main className="signin">
       <h1>Parley</h1>
       <p>Practise real conversations by voice with an AI roleplayer, and get scored feedback.</p>
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
         <label>
           Your name
-          <input value={name} onChange={(e) => setName(e.target.value)} required pattern="[A-Za-z0-9._@\-]+" autoFocus />
+          <input
+            value={name}
+            onChange={(e) => (setName(e.target.value), setError(''))}
+            autoFocus
+            autoComplete="username"
+            aria-describedby="name-rule"
+            aria-invalid={error !== ''}
+          />
         </label>
+        <p id="name-rule" className="meta">Letters, digits and . _ @ - (no spaces), up to 64 characters, e.g. ana.lopez</p>
         <button className="primary" type="submit">Sign in</button>
         {error && <p role="alert" className="error">{error}</p>}
       </form>
     </main>
   );
+}
+
+/** The rule of a sign-in name (the dev-token endpoint's), said in words rather than the browser's generic message. */
+function nameProblem(raw: string): string {
+  const name = raw.trim();
+  if (!name) return 'Enter a name to sign in.';
+  if (name.length > 64) return 'A name may have at most 64 characters.';
+  const bad = [...new Set(name.replace(/[A-Za-z0-9._@-]/g, ''))];
+  if (bad.length === 0) return '';
+  const shown = bad.map((c) => (c === ' ' ? 'spaces' : `"${c}"`)).join(', ');
+  return `A name may only use letters, digits and . _ @ - (not ${shown}). Try ${name.replace(/\s+/g, '.').replace(/[^A-Za-z0-9._@-]/g, '') || 'ana.lopez'}.`;
 }
