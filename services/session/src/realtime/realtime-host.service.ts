@@ -68,6 +68,10 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
   private renewTimer: NodeJS.Timeout | null = null;
   private scanTimer: NodeJS.Timeout | null = null;
   private readonly frameSeconds: Histogram;
+  private readonly latencySeconds: Histogram;
+  private readonly bargeInSeconds: Histogram;
+  /** When the trainee's latest voice started, per session: barge-in reaction is measured from it. */
+  private readonly voiceStartedAt = new Map<string, number>();
   /** Objective outcomes the pipeline reported with each completed generation, by generation id. */
   private readonly outcomes = new Map<string, 'objective_met' | 'objective_failed' | 'continue'>();
 
@@ -81,6 +85,12 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly activity: SessionActivity,
     metrics: Metrics,
   ) {
+    this.latencySeconds = metrics.histogram('rt_latency_seconds', 'Realtime: latency of each segment of an AI turn (SPEC §7.3)', ['engine', 'segment'], [
+      0.05, 0.1, 0.15, 0.25, 0.4, 0.6, 0.8, 1, 1.5, 2, 3, 5,
+    ]);
+    this.bargeInSeconds = metrics.histogram('rt_barge_in_reaction_seconds', 'Realtime: first voiced frame of a barge-in → interrupted sent', ['engine'], [
+      0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1,
+    ]);
     this.frameSeconds = metrics.histogram('rt_frame_handling_seconds', 'Realtime: time to handle one audio frame', ['engine'], [
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
     ]);
@@ -297,6 +307,7 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** Server events to the gateways whose sockets joined the session; audio travels as base64 inside JSON. */
   private relay(sessionId: string, event: RtRelayedEvent['event'], payload: unknown): void {
+    this.observe(sessionId, event, payload);
     const relayed: RtRelayedEvent = {
       event,
       payload:
@@ -307,10 +318,29 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
     this.bus.signal(RealtimeSubjects.events(sessionId), relayed);
   }
 
+  /** Prometheus figures of the conversation, labelled by engine (never by session). */
+  private observe(sessionId: string, event: RtRelayedEvent['event'], payload: unknown): void {
+    const engine = this.live.get(sessionId)?.engine ?? 'cascade';
+    if (event === 'speech') {
+      const speech = payload as { speaking: boolean; at: string };
+      if (speech.speaking) this.voiceStartedAt.set(sessionId, Date.parse(speech.at));
+    } else if (event === 'interrupted') {
+      const started = this.voiceStartedAt.get(sessionId);
+      if (started !== undefined) this.bargeInSeconds.observe({ engine }, Math.max(0, Date.now() - started) / 1000);
+    } else if (event === 'latency') {
+      const latency = payload as Record<string, unknown>;
+      for (const segment of ['transcriptMs', 'llmFirstTokenMs', 'ttsFirstByteMs', 'speechEndToFirstAudioMs']) {
+        const ms = latency[segment];
+        if (typeof ms === 'number') this.latencySeconds.observe({ engine, segment }, ms / 1000);
+      }
+    }
+  }
+
   private async close(sessionId: string, options: { releaseLease: boolean; forget?: boolean }): Promise<void> {
     const live = this.live.get(sessionId);
     if (!live) return;
     this.live.delete(sessionId);
+    this.voiceStartedAt.delete(sessionId);
     for (const release of live.release) release();
     await live.conversation.close().catch((err: Error) => this.logger.warn({ sessionId, err: err.message }, 'conversation closed with an error'));
     live.voiceActivity.dispose();
