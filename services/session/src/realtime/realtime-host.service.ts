@@ -244,6 +244,7 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
       aiTurn: async (record) => {
         const view = await store.aiTurn(record);
         const outcome = record.generations.map((g) => this.outcomes.get(g.id)).find(Boolean);
+        for (const generation of record.generations) this.outcomes.delete(generation.id);
         const counts = await this.prisma.practiceSession.findUnique({ where: { id: sessionId }, select: { traineeTurnCount: true } });
         if (outcome && outcome !== 'continue') void this.lifecycle.end(sessionId, outcome);
         else if ((counts?.traineeTurnCount ?? 0) >= scenario.endCriteria.maxTurns) void this.lifecycle.end(sessionId, 'max_turns');
