@@ -54,6 +54,7 @@ describe('trainee in the browser', () => {
       await screenshot(page, '03-practice');
 
       await page.getByRole('button', { name: 'Stop practice' }).click();
+      await page.getByRole('button', { name: 'Yes, end it' }).click();
       await page.getByTestId('termination').getByText('You ended the practice.').waitFor();
       await page.getByTestId('evaluation').waitFor({ timeout: 30_000 });
       await screenshot(page, '04-evaluation');
@@ -79,6 +80,7 @@ describe('trainee in the browser', () => {
       await page.getByRole('button', { name: 'Practise again' }).click();
       await page.getByTestId('turn-0').waitFor({ timeout: 30_000 });
       await page.getByRole('button', { name: 'Stop practice' }).click();
+      await page.getByRole('button', { name: 'Yes, end it' }).click();
       await page.goto(replayUrl);
       page.once('dialog', (dialog: { accept(): Promise<void> }) => void dialog.accept());
       await page.getByRole('button', { name: 'Delete' }).click();

@@ -34,7 +34,9 @@ export function Practice({ sessionId }: { sessionId: string }) {
   const [evaluationKey, setEvaluationKey] = useState(0);
   const socket = useRef<Socket<ServerToClientEvents, ClientToServerEvents> | null>(null);
   const recorder = useRef<TurnRecorder | null>(null);
-  const played = useRef(new Set<string>());
+  const played = useRef(playedTurns(sessionId));
+  const conversation = useRef<HTMLOListElement | null>(null);
+  const [confirmStop, setConfirmStop] = useState(false);
 
   const merge = (incoming: TurnView[]) =>
     setTurns((current) => {
@@ -52,6 +54,10 @@ export function Practice({ sessionId }: { sessionId: string }) {
       s.emit('join', { sessionId }, (ack) => {
         if (!ack.ok) return setProblem(ack.error);
         setSession(ack.session);
+        // Coming back (Back button, reload): what was already there is not played again; at most the latest AI
+        // turn, if it was never played, starts by itself.
+        const latest = ack.turns.at(-1);
+        for (const t of ack.turns) if (t !== latest || t.speaker !== 'ai') markPlayed(sessionId, played.current, t.id);
         merge(ack.turns);
         if (ack.session.status === 'ended' || ack.session.status === 'failed') {
           setStatus('ended');
@@ -89,6 +95,8 @@ export function Practice({ sessionId }: { sessionId: string }) {
     // Speaking over the AI is allowed: it is the trainee's turn either way.
     if (status !== 'your turn' && status !== 'AI speaking') return;
     setProblem(null);
+    // The trainee speaks: the AI's voice stops.
+    conversation.current?.querySelectorAll('audio').forEach((audio) => audio.pause());
     const r = new TurnRecorder({ onLevel: setLevel, onSize: setSize, onLimit: () => void stopRecording() });
     recorder.current = r;
     try {
@@ -152,11 +160,11 @@ export function Practice({ sessionId }: { sessionId: string }) {
         <p className="notice">Offline roleplayer: the other side follows the scenario's script (no language model is configured).</p>
       )}
       <p className="status" aria-live="polite" data-testid="status">
-        Status: <strong>{status === 'waiting' ? 'waiting for reply' : status}</strong>
+        Status: <strong>{status === 'waiting' ? (turns.some((t) => t.speaker === 'trainee') ? 'waiting for reply' : 'the AI is opening the conversation') : status === 'listening' ? 'recording' : status}</strong>
         {status !== 'ended' && timeLeft !== null && <> · {Math.floor(timeLeft / 60)}:{String(timeLeft % 60).padStart(2, '0')} left</>}
         {status === 'your turn' && idleLeft !== null && idleLeft < 20 && <span className="warning"> · Say something: the practice ends in {idleLeft} s</span>}
       </p>
-      <ol className="conversation" aria-live="polite" aria-label="Conversation">
+      <ol className="conversation" aria-live="polite" aria-label="Conversation" ref={conversation}>
         {turns.map((t) => (
           <li key={t.id} className={`bubble ${t.speaker}`} data-testid={`turn-${t.sequence}`}>
             <span className="who">{t.speaker === 'ai' ? 'AI' : 'You'}</span>
@@ -167,7 +175,7 @@ export function Practice({ sessionId }: { sessionId: string }) {
                 src={t.audioUrl}
                 autoPlay={t.speaker === 'ai' && !played.current.has(t.id) && status !== 'ended'}
                 onPlay={() => {
-                  played.current.add(t.id);
+                  markPlayed(sessionId, played.current, t.id);
                   if (t.speaker === 'ai') setStatus((current) => (current === 'your turn' ? 'AI speaking' : current));
                 }}
                 onEnded={() => setStatus((current) => (current === 'AI speaking' ? 'your turn' : current))}
@@ -191,16 +199,17 @@ export function Practice({ sessionId }: { sessionId: string }) {
           <button onClick={practiseAgain}>Practise again</button>
         </div>
       ) : (
-        <div className="controls">
+        <div className="controls dock">
           <button
-            className="record"
+            className={`record${status === 'listening' ? ' recording' : ''}`}
+            aria-pressed={status === 'listening'}
             disabled={status !== 'your turn' && status !== 'listening' && status !== 'AI speaking'}
             onPointerDown={() => void startRecording()}
             onPointerUp={() => void stopRecording()}
             onKeyDown={(e) => e.key === ' ' && !e.repeat && void startRecording()}
             onKeyUp={(e) => e.key === ' ' && void stopRecording()}
           >
-            Hold to talk
+            {status === 'listening' ? '● Recording… release to send' : 'Hold to talk'}
           </button>
           <button
             disabled={status !== 'your turn' && status !== 'listening' && status !== 'AI speaking'}
@@ -212,12 +221,37 @@ export function Practice({ sessionId }: { sessionId: string }) {
           <span aria-label="Recording size">
             {Math.round(size / 1024)} KB of {MAX_TURN_AUDIO_BYTES / 1024} KB
           </span>
-          <button className="danger" onClick={stop}>
-            Stop practice
-          </button>
+          <span className="stop-area">
+            {confirmStop ? (
+              <span role="group" aria-label="Confirm ending" className="confirm">
+                <span>End the practice?</span>
+                <button className="danger" onClick={() => (setConfirmStop(false), stop())}>Yes, end it</button>
+                <button onClick={() => setConfirmStop(false)}>Keep practising</button>
+              </span>
+            ) : (
+              <button className="danger" onClick={() => setConfirmStop(true)}>
+                Stop practice
+              </button>
+            )}
+          </span>
         </div>
       )}
       {termination && <EvaluationPanel sessionId={sessionId} refreshKey={evaluationKey} awaitReady />}
     </section>
   );
+}
+
+/** AI clips already heard in this tab, per session, so coming back does not play them again. */
+const playedKey = (sessionId: string) => `parley.played.${sessionId}`;
+function playedTurns(sessionId: string): Set<string> {
+  try {
+    return new Set(JSON.parse(sessionStorage.getItem(playedKey(sessionId)) ?? '[]') as string[]);
+  } catch {
+    return new Set();
+  }
+}
+function markPlayed(sessionId: string, played: Set<string>, turnId: string): void {
+  if (played.has(turnId)) return;
+  played.add(turnId);
+  sessionStorage.setItem(playedKey(sessionId), JSON.stringify([...played]));
 }
