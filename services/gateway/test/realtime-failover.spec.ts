@@ -28,7 +28,7 @@ describe('realtime: the owner replica dies (offline providers)', () => {
   let question: Int16Array;
 
   beforeAll(async () => {
-    platform = await TestPlatform.start({ services: ['gateway', 'session', 'turn-pipeline'] });
+    platform = await TestPlatform.start({ services: ['gateway', 'session', 'turn-pipeline'], env: { RT_REJOIN_GRACE_MS: '1500' } });
     await platform.startService('session', {}, 2);
     gateway = platform.url('gateway');
     question = trimSilence(await speechPcm('Could you please verify the email on your account'));
@@ -48,6 +48,28 @@ describe('realtime: the owner replica dies (offline providers)', () => {
     }
     return null;
   }
+
+  it('a trainee who rejoins within the grace continues the session (on whichever replica)', async () => {
+    const { token, sessionId, client } = await opened(gateway, 'rt-rejoin');
+    const closedAt = Date.now();
+    client.close();
+    await sleep(400);
+    const back = await RealtimeClient.connect(gateway, token);
+    try {
+      expect(await back.ask('join', { sessionId })).toMatchObject({ ok: true });
+      playAll(back, sessionId);
+      expect(await back.ask('rt_start', { sessionId })).toMatchObject({ ok: true, engine: 'cascade', state: 'IDLE' });
+      await sleep(Math.max(0, closedAt + 2_000 - Date.now())); // past the grace of the first absence
+      await back.speak(sessionId, joinPcm(question, silencePcm(900)));
+      const ai = await back.next('turn_stored', (e) => e.turn.speaker === 'ai', 20_000);
+      expect(ai.payload.turn.sequence).toBe(2);
+      const detail = await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token });
+      expect(detail.body.session.status).toBe('active');
+      expect(detail.body.turns.map((t: { speaker: string }) => t.speaker)).toEqual(['ai', 'trainee', 'ai']);
+    } finally {
+      back.close();
+    }
+  });
 
   it('SIGKILL of the owner: the other replica takes the conversation over within seconds and it goes on from the stored turns', async () => {
     const { token, sessionId, client } = await opened(gateway, 'rt-failover');
