@@ -77,7 +77,13 @@ export function Catalog() {
         </label>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
-      {result && result.items.length === 0 && <p className="empty">No scenario matches these filters.</p>}
+      {result && result.items.length === 0 && (
+        <p className="empty" data-testid="catalog-empty">
+          No scenario matches {search ? <>“{search}”</> : 'these filters'}.{' '}
+          <button onClick={() => (setSearch(''), setCategory(''), setDifficulty(''), setSkill(''), setPage(1))}>Clear filters</button>{' '}
+          or try <a href="#/free">free practice</a>.
+        </p>
+      )}
       <ul className="cards">
         {result?.items.map((s) => (
           <li key={s.id}>

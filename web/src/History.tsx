@@ -1,8 +1,9 @@
-import type { HistoryItem, Page, ScenarioView, SessionDetail, SessionState } from '@parley/contracts';
+import { isOpenStatus, type HistoryItem, type Page, type ScenarioView, type SessionDetail, type SessionState } from '@parley/contracts';
 import { useEffect, useState } from 'react';
 import { ApiError, request } from './api/client';
 import { EvaluationPanel } from './Evaluation';
 import { navigate, resetSteps, stepsTaken } from './router';
+import { roomPath } from './ScenarioDetail';
 import { formatDate, formatDuration } from './ui/labels';
 
 export function History() {
@@ -35,6 +36,8 @@ export function History() {
   }, [search, scenarioId, status, from, to, sort, page]);
 
   const pages = result ? Math.max(1, Math.ceil(result.total / result.pageSize)) : 1;
+  const filtered = Boolean(search || scenarioId || status || from || to);
+  const clearFilters = () => (setSearch(''), setScenarioId(''), setStatus(''), setFrom(''), setTo(''), setPage(1));
   return (
     <section aria-labelledby="history-title">
       <h1 id="history-title">Your practice history</h1>
@@ -71,22 +74,30 @@ export function History() {
         </label>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
-      {result && result.items.length === 0 && <p className="empty">No sessions yet. Pick a scenario to start practising.</p>}
+      {result && result.items.length === 0 && (filtered ? (
+        <p className="empty" data-testid="history-empty">
+          No sessions match {search ? <>“{search}”</> : 'these filters'}. <button onClick={clearFilters}>Clear filters</button>
+        </p>
+      ) : (
+        <p className="empty" data-testid="history-empty">No sessions yet. <a href="#/catalog">Pick a scenario</a> to start practising.</p>
+      ))}
+      {result && result.items.length > 0 && (
       <table className="history">
-        <thead><tr><th>Scenario</th><th>Started</th><th>Duration</th><th>Turns</th><th>Result</th><th>Score</th></tr></thead>
+        <thead><tr><th>Scenario</th><th>Started</th><th>Duration</th><th>Your turns</th><th>Result</th><th>Score</th></tr></thead>
         <tbody>
           {result?.items.map((s) => (
             <tr key={s.id}>
-              <td><a href={`#/history/${s.id}`}>{s.scenarioTitle}</a></td>
-              <td>{formatDate(s.startedAt)}</td>
-              <td>{formatDuration(s.durationMs)}</td>
-              <td>{s.turnCount}</td>
-              <td>{s.terminationReason?.replace(/_/g, ' ') ?? s.status}</td>
-              <td>{s.overallScore ?? (s.evaluationStatus ?? '—')}</td>
+              <td><a href={`#/history/${s.id}`}>{s.scenarioTitle}</a> <span className="meta">{modeLabel[s.mode]}</span></td>
+              <td data-label="Started">{formatDate(s.startedAt)}</td>
+              <td data-label="Duration">{formatDuration(s.durationMs)}</td>
+              <td data-label="Your turns">{traineeTurns(s.turnCount)}</td>
+              <td data-label="Result">{isOpenStatus(s.status) ? <strong>in progress</strong> : (s.terminationReason?.replace(/_/g, ' ') ?? s.status)}</td>
+              <td data-label="Score">{scoreText(s)}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      )}
       {pages > 1 && (
         <nav className="pager" aria-label="Pages">
           <button disabled={page <= 1} onClick={() => setPage(page - 1)}>Previous</button>
@@ -112,32 +123,55 @@ export function Replay({ sessionId }: { sessionId: string }) {
   }
   async function again() {
     const next = await request<SessionState>('POST', `/api/sessions/${sessionId}/practice-again`, { clientSessionStartedAt: new Date().toISOString() });
-    navigate(`/practice/${next.session.id}`);
+    navigate(roomPath(next.session));
   }
 
   if (error) return <p role="alert" className="error">{error}</p>;
   if (!detail) return <p aria-busy="true">Loading…</p>;
+  const active = isOpenStatus(detail.session.status);
+  const persona = detail.scenario?.persona?.name || 'AI';
   return (
     <article aria-labelledby="replay-title">
+      <p><a href="#/history" className="back">← Back to history</a></p>
       <h1 id="replay-title">{detail.session.scenarioTitle}</h1>
       <p className="meta">
         {formatDate(detail.session.startedAt)} · {detail.session.terminationReason?.replace(/_/g, ' ') ?? detail.session.status}
       </p>
+      {active && (
+        <div className="banner" role="status" data-testid="still-active">
+          <p>This practice is still going. Resume it to carry on; your feedback comes once it ends.</p>
+          <button className="primary" onClick={() => navigate(roomPath(detail.session))}>Resume practice</button>
+        </div>
+      )}
       <div className="controls">
-        <button onClick={again}>Practise again</button>
+        {!active && <button onClick={again}>Practise again</button>}
         <button className="danger" onClick={remove}>Delete</button>
       </div>
       <ol className="conversation" aria-label="Transcript">
         {detail.turns.map((t) => (
           <li key={t.id} className={`bubble ${t.speaker}`}>
-            <span className="who">{t.speaker === 'ai' ? 'AI' : 'You'}</span>
+            <span className="who">{t.speaker === 'ai' ? persona : 'You'}</span>
             <p>{t.text ?? '(no transcript)'}</p>
             {/* An expired URL fails to load: fetch the detail again for fresh ones. */}
             {t.audioUrl && <audio controls src={t.audioUrl} onError={() => void load()} aria-label={`Audio of turn ${t.sequence}`} />}
           </li>
         ))}
       </ol>
-      <EvaluationPanel sessionId={sessionId} />
+      {/* An active session has no evaluation yet: nothing to poll until it ends. */}
+      {!active && <EvaluationPanel sessionId={sessionId} />}
     </article>
   );
+}
+
+const modeLabel: Record<HistoryItem['mode'], string> = { turn: 'voice', realtime: 'live voice', text: 'text' };
+
+/** The trainee's own turns: the AI opens (turn 0) and the two sides alternate. */
+const traineeTurns = (turnCount: number) => Math.floor(turnCount / 2);
+
+function scoreText(s: HistoryItem): string {
+  if (s.overallScore !== null) return `${s.overallScore.toFixed(1)} / 5`;
+  if (isOpenStatus(s.status)) return '—';
+  if (s.evaluationStatus === 'queued' || s.evaluationStatus === 'running') return 'scoring…';
+  if (s.evaluationStatus === 'failed') return 'not scored';
+  return '—';
 }
