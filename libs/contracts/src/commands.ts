@@ -39,6 +39,7 @@ export const CommandSchemas = {
   [Commands.RtStart]: withSession.extend({ engine: RealtimeEngine.optional(), settings: RealtimeSettingsPatchSchema.optional() }),
   [Commands.RtPresence]: withSession.extend({ present: z.boolean() }),
   [Commands.LatencyStats]: withSession,
+  [Commands.Progress]: withCaller,
   // Length and emptiness are the chat service's to judge (413 vs 422); only a sane upper bound here.
   [Commands.ChatSend]: withSession.extend({ message: z.string().max(64 * 1024) }),
   [Commands.ChatStream]: withCaller.extend({ streamId: z.string().max(200) }),

@@ -12,3 +12,4 @@ export * from './realtime';
 export * from './commands';
 export * from './chat';
 export * from './generation';
+export * from './progress';

@@ -36,6 +36,7 @@ export const Commands = {
   /** The trainee's sockets of a realtime session all left (`present: false`) or one came back. */
   RtPresence: 'session.rt.presence',
   LatencyStats: 'session.latency_stats',
+  Progress: 'session.progress',
   ChatSend: 'session.chat.send',
   /** Checks that the caller may read a reply stream (their own session). */
   ChatStream: 'session.chat.stream',

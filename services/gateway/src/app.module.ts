@@ -8,6 +8,7 @@ import { TokenService } from './auth/token.service';
 import { CatalogController } from './catalog/catalog.controller';
 import { ChatController } from './chat/chat.controller';
 import { ChatStreamReader } from './chat/chat-stream.reader';
+import { ProgressController } from './progress/progress.controller';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { AppErrorFilter } from './errors/app-error.filter';
 import { RateLimitGuard, RateLimiter } from './rate-limit.guard';
@@ -24,7 +25,7 @@ export function gatewayModule(config: GatewayConfig) {
       ObservabilityModule.forRoot({ service: 'gateway', logLevel: config.LOG_LEVEL }),
       BusModule.forService('gateway', config),
     ],
-    controllers: [AuthController, CatalogController, SessionsController, ChatController],
+    controllers: [AuthController, CatalogController, SessionsController, ChatController, ProgressController],
     providers: [
       { provide: GATEWAY_CONFIG, useValue: config },
       TokenService,

@@ -18,7 +18,10 @@ import { RealtimeCommands } from './realtime/realtime.commands';
 import { RealtimeHost } from './realtime/realtime-host.service';
 import { RealtimeStore } from './realtime/realtime-store';
 import { SessionActivity } from './realtime/session-activity';
-import { SessionMessaging } from './sessions/session.commands';
+import { SessionCommands } from './sessions/session.commands';
+import { HistoryCommands } from './history/history.commands';
+import { ProgressService } from './history/progress.service';
+import { TurnsMessaging } from './turns/turns.messaging';
 import { SessionLifecycle } from './sessions/session-lifecycle.service';
 import { SessionReconciler } from './sessions/session-reconciler.service';
 import { SessionTimers } from './timers/session-timers.service';
@@ -48,7 +51,10 @@ export function sessionModule(config: SessionConfig) {
       SessionLifecycle,
       TurnsService,
       HistoryService,
-      SessionMessaging,
+      SessionCommands,
+      TurnsMessaging,
+      ProgressService,
+      HistoryCommands,
       TimerJobs,
       SessionReconciler,
       RealtimeStore,
