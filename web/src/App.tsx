@@ -4,6 +4,7 @@ import { Catalog } from './Catalog';
 import { ChatRoom } from './chat/ChatRoom';
 import { FreePractice } from './FreePractice';
 import { History, Replay } from './History';
+import { LiveRoom } from './live/LiveRoom';
 import { Practice } from './Practice';
 import { navigate, useRoute } from './router';
 import { ScenarioDetail } from './ScenarioDetail';
@@ -36,6 +37,7 @@ export function App() {
         {route.name === 'history' && <History />}
         {route.name === 'replay' && <Replay sessionId={route.sessionId} />}
         {route.name === 'chat' && <ChatRoom key={route.sessionId} sessionId={route.sessionId} />}
+        {route.name === 'live' && <LiveRoom key={route.sessionId} sessionId={route.sessionId} />}
         {route.name === 'free' && <FreePractice />}
       </main>
     </>

@@ -8,6 +8,7 @@ export type Route =
   | { name: 'history' }
   | { name: 'replay'; sessionId: string }
   | { name: 'chat'; sessionId: string }
+  | { name: 'live'; sessionId: string }
   | { name: 'free' };
 
 export function parseRoute(hash: string): Route {
@@ -17,6 +18,7 @@ export function parseRoute(hash: string): Route {
   if (page === 'history' && id) return { name: 'replay', sessionId: id };
   if (page === 'history') return { name: 'history' };
   if (page === 'chat' && id) return { name: 'chat', sessionId: id };
+  if (page === 'live' && id) return { name: 'live', sessionId: id };
   if (page === 'free') return { name: 'free' };
   return { name: 'catalog' };
 }
