@@ -1,5 +1,6 @@
 import {
   DEFAULT_REALTIME_SETTINGS,
+  type GenerationRecord,
   type RealtimeSettings,
   type RtServerEventName,
   type RtServerPayloads,
@@ -140,6 +141,7 @@ function setup(settings: Partial<RealtimeSettings> = {}, tuning: Partial<Convers
   const emitted: { event: RtServerEventName; payload: unknown; at: number }[] = [];
   const trainee: TraineeUtteranceRecord[] = [];
   const ai: AiTurnRecord[] = [];
+  const unattached: GenerationRecord[] = [];
   const errors: unknown[] = [];
   const providerErrors: unknown[] = [];
   let ids = 0;
@@ -170,6 +172,7 @@ function setup(settings: Partial<RealtimeSettings> = {}, tuning: Partial<Convers
       store: {
         traineeUtterance: async (record) => (trainee.push(record), view(record, 'trainee')),
         aiTurn: async (record) => (ai.push(record), view(record, 'ai')),
+        generations: async (records) => void unattached.push(...records),
       },
       clock,
       logger: { debug: () => {}, warn: () => {}, error: (context) => errors.push(context) },
@@ -209,6 +212,7 @@ function setup(settings: Partial<RealtimeSettings> = {}, tuning: Partial<Convers
     emitted,
     trainee,
     ai,
+    unattached,
     errors,
     providerErrors,
     events,
@@ -529,6 +533,8 @@ describe('Conversation', () => {
     await c.clock.advance(10_000);
     expect(c.emitted.length).toBe(before);
     expect(c.generator.consumed.get(c.generator.requests[0].generationId)).toBe(2);
+    // No AI turn will carry the cancelled generation: it is recorded on its own (SPEC §7.3).
+    expect(c.unattached.map((g) => [g.id, g.outcome])).toEqual([[c.generator.requests[0].generationId, 'speculative_canceled']]);
   });
 
   it('close() while the AI talks keeps the part already heard', async () => {

@@ -303,8 +303,21 @@ export class Conversation {
     if (this.closed) return this.storeChain;
     // Audio the trainee already heard is part of the conversation: store it as cut here.
     if (this.generation?.chunks) this.cutAiTurn('interrupt');
+    else if (this.generation) {
+      // Nothing of it was heard: no AI turn, but the generation (and its cost) is still recorded.
+      const outcome: GenerationOutcome = this.state === 'SPECULATIVE' ? 'speculative_canceled' : this.generation.done ? 'completed' : 'interrupted';
+      this.orphanGenerations.push(this.endGeneration(this.generation, outcome));
+      this.generation = null;
+    }
     this.closed = true;
     this.generation?.controller.abort();
+    const unattached = this.orphanGenerations.splice(0);
+    if (unattached.length) {
+      // No AI turn follows any more to carry them: every generation is recorded (SPEC §7.3).
+      this.storeChain = this.storeChain
+        .then(() => this.ports.store.generations(unattached))
+        .catch((error: unknown) => this.ports.logger.error({ sessionId: this.sessionId, error }, 'realtime: storing generations failed'));
+    }
     this.segment?.stream.cancel();
     for (const segment of this.utterance?.segments ?? []) if (segment.text === null) segment.stream.cancel();
     for (const timer of this.timers) this.ports.clock.clearTimeout(timer);

@@ -109,6 +109,8 @@ export interface AiTurnRecord {
 export interface StorePort {
   traineeUtterance(record: TraineeUtteranceRecord): Promise<TurnView>;
   aiTurn(record: AiTurnRecord): Promise<TurnView>;
+  /** Generations no AI turn carries (cancelled or failed before the conversation closed). */
+  generations(records: GenerationRecord[]): Promise<void>;
 }
 
 export type TimerHandle = unknown;

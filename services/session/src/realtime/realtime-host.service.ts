@@ -241,6 +241,7 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
     const store = this.store.forSession(sessionId, () => engine);
     return {
       traineeUtterance: (record) => store.traineeUtterance(record),
+      generations: (records) => store.generations(records),
       aiTurn: async (record) => {
         const view = await store.aiTurn(record);
         const outcome = record.generations.map((g) => this.outcomes.get(g.id)).find(Boolean);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { encodeMp3, resampleLinear } from '@parley/audio';
-import { Events, type RealtimeEngine, type TurnView } from '@parley/contracts';
-import type { PrismaClient } from '@parley/db';
+import { Events, type GenerationRecord, type RealtimeEngine, type TurnView } from '@parley/contracts';
+import { PRISMA, type PrismaClient } from '@parley/db';
 import { Outbox } from '@parley/outbox';
 import { ObjectStorage, audioKey } from '@parley/storage';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
@@ -20,6 +20,7 @@ const REPLAY_RATE = 16_000;
 @Injectable()
 export class RealtimeStore {
   constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
     private readonly outbox: Outbox,
     private readonly storage: ObjectStorage,
@@ -30,6 +31,7 @@ export class RealtimeStore {
     return {
       traineeUtterance: (record) => this.traineeUtterance(sessionId, record),
       aiTurn: (record) => this.aiTurn(sessionId, record, engine()),
+      generations: (records) => this.generations(sessionId, null, records, engine(), this.prisma),
     };
   }
 
@@ -68,25 +70,33 @@ export class RealtimeStore {
       transitions: record.transitions as object[],
       latency: record.latency as object,
       engine,
-    }), async (tx) => {
-      if (!record.generations.length) return;
-      await tx.generation.createMany({
-        data: record.generations.map((g) => ({
-          id: g.id,
-          sessionId,
-          turnId: record.turnId,
-          outcome: g.outcome,
-          tokens: g.tokens,
-          engine,
-          cancelReason: g.cancelReason ?? null,
-          startedAt: new Date(g.startedAt),
-          firstTokenAt: g.firstTokenAt ? new Date(g.firstTokenAt) : null,
-          endedAt: new Date(g.endedAt),
-        })),
-        skipDuplicates: true,
-      });
-    });
+    }), (tx) => this.generations(sessionId, record.turnId, record.generations, engine, tx));
     return view;
+  }
+
+  private async generations(
+    sessionId: string,
+    turnId: string | null,
+    records: GenerationRecord[],
+    engine: RealtimeEngine,
+    db: Pick<PrismaClient, 'generation'>,
+  ): Promise<void> {
+    if (!records.length) return;
+    await db.generation.createMany({
+      data: records.map((g) => ({
+        id: g.id,
+        sessionId,
+        turnId,
+        outcome: g.outcome,
+        tokens: g.tokens,
+        engine,
+        cancelReason: g.cancelReason ?? null,
+        startedAt: new Date(g.startedAt),
+        firstTokenAt: g.firstTokenAt ? new Date(g.firstTokenAt) : null,
+        endedAt: new Date(g.endedAt),
+      })),
+      skipDuplicates: true,
+    });
   }
 
   private async store(
