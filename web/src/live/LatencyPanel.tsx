@@ -52,9 +52,9 @@ export function LatencyPanel({
             {last.speechEndToFirstAudioMs === null && ' (the opening line has no speech before it)'}
           </p>
           <dl className="latency-parts">
-            <div><dt><i style={{ background: COLORS.transcription }} />Transcription</dt><dd>{ms(last.transcriptMs)}</dd></div>
-            <div><dt><i style={{ background: COLORS.firstToken }} />First token</dt><dd>{ms(last.llmFirstTokenMs)}</dd></div>
-            <div><dt><i style={{ background: COLORS.firstAudio }} />First audio</dt><dd>{ms(last.ttsFirstByteMs)}</dd></div>
+            <div><dt><i style={{ background: COLORS.transcription }} />Transcript</dt><dd>{ms(last.transcriptMs)}</dd></div>
+            <div><dt><i style={{ background: COLORS.firstToken }} />1st token</dt><dd>{ms(last.llmFirstTokenMs)}</dd></div>
+            <div><dt><i style={{ background: COLORS.firstAudio }} />1st audio</dt><dd>{ms(last.ttsFirstByteMs)}</dd></div>
             <div><dt><i style={{ background: COLORS.total }} />Total</dt><dd>{ms(last.speechEndToFirstAudioMs)}</dd></div>
           </dl>
           <h3>Per turn</h3>
@@ -72,7 +72,7 @@ export function LatencyPanel({
             </ResponsiveContainer>
           </div>
           <h3>Over the session</h3>
-          <div className="chart" style={{ height: 150 }} data-testid="latency-over-time-chart">
+          <div className="chart" style={{ height: answered.length ? 150 : 'auto' }} data-testid="latency-over-time-chart">
             {answered.length ? (
               <ResponsiveContainer width="100%" height="100%">
                 <LineChart data={series} margin={{ top: 6, right: 8, bottom: 0, left: 0 }}>
@@ -92,7 +92,7 @@ export function LatencyPanel({
         </>
       )}
       <dl className="stats telemetry" data-testid="telemetry">
-        <div><dt>Interruptions</dt><dd>{stats?.interruptions ?? interruptions}</dd></div>
+        <div><dt>Interruptions</dt><dd>{Math.max(stats?.interruptions ?? 0, interruptions)}</dd></div>
         <div><dt>Cancellation rate</dt><dd>{percent(telemetry?.cancellationRate ?? stats?.cancellationRate)}</dd></div>
         <div><dt>Pause before answering</dt><dd>{ms(telemetry?.debounceMs)}</dd></div>
         <div><dt>Average to first sound</dt><dd>{ms(telemetry?.avgSpeechEndToFirstAudioMs ?? stats?.speechEndToFirstAudioMs.avg)}</dd></div>
