@@ -33,6 +33,14 @@ export const SessionEnv = BaseEnv.extend(NatsEnv.shape)
     /** No-progress timeout and retries of a transcription request (SPEC §4.6). */
     LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     LLM_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    /**
+     * Realtime speech-to-speech engine (SPEC §7.4): an OpenAI-Realtime-compatible WebSocket endpoint, e.g.
+     * `wss://api.openai.com/v1/realtime`; unset, a session asking for it runs on the cascade.
+     */
+    REALTIME_BASE_URL: env.optionalUrl,
+    REALTIME_API_KEY: z.string().optional(),
+    REALTIME_MODEL: z.string().default('gpt-4o-realtime-preview'),
+    REALTIME_VOICE: z.string().default('alloy'),
     /** Realtime: a trainee whose sockets all left may rejoin within this long before the session ends (SPEC §7.2). */
     RT_REJOIN_GRACE_MS: z.coerce.number().int().min(100).default(RT_REJOIN_GRACE_MS),
   });

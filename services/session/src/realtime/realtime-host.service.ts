@@ -22,6 +22,8 @@ import {
 import { PRISMA, type PracticeSession, type PrismaClient } from '@parley/db';
 import { Metrics } from '@parley/observability';
 import { DecoderPool, createProviders, type Transcriber } from '@parley/providers';
+// The persona prompt the cascade's roleplayer uses; the package index does not export it.
+import { roleplayerSystemPrompt } from '@parley/providers/dist/prompts';
 import { JobQueues } from '@parley/queue';
 import { randomUUID } from 'node:crypto';
 import type { Histogram } from 'prom-client';
@@ -33,6 +35,9 @@ import type { ConversationPorts, RecognizerPort, StorePort } from './ports';
 import { PipelineGenerator } from './realtime-generator';
 import { pooledRecognizer, utteranceRecognizer } from './realtime-recognizer';
 import { RealtimeStore } from './realtime-store';
+import { EngineSwitch } from './s2s/engine-switch';
+import { S2sUnavailable } from './s2s/realtime-socket';
+import { S2sGenerator } from './s2s/s2s-generator';
 import { SessionActivity } from './session-activity';
 
 /** The owner renews its lease this often; a lease not renewed for LEASE_MS is free for another replica. */
@@ -48,6 +53,8 @@ interface Live {
   release: Array<() => void>;
   voiceActivity: VoiceActivityDetector;
   generator: PipelineGenerator;
+  /** Speech-to-speech sessions: the provider's socket until it is lost, then the cascade. */
+  engineSwitch?: EngineSwitch | null;
 }
 
 /**
@@ -132,7 +139,6 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
       return owner;
     }
     const settings = RealtimeSettingsSchema.parse({ ...(session.realtimeSettings as object | null), ...patch });
-    // Only the cascade runs here for now; a requested speech-to-speech engine is reported as a fallback.
     const live = await this.open(session, settings, engine === 'speech_to_speech' ? 'speech_to_speech' : 'cascade');
     return this.status(live);
   }
@@ -178,21 +184,31 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
   private async create(session: PracticeSession, settings: RealtimeSettings, requested: RealtimeEngine): Promise<Live> {
     const turns = await this.prisma.turn.findMany({ where: { sessionId: session.id }, orderBy: { sequence: 'asc' } });
     const scenario = await this.lifecycle.scenarioVersion(session);
-    const engine: RealtimeEngine = 'cascade';
-    const voiceActivity = new VoiceActivityDetector({ mode: 2, frameMs: 10 });
+    const sessionId = session.id;
     const generator = new PipelineGenerator(this.bus, session.id, () => scenario.persona.voice, scenario.systemPrompt, (id, outcome) =>
       this.outcomes.set(id, outcome),
     );
-    const sessionId = session.id;
-    const emit: ConversationPorts['emit'] = (event, payload) => this.relay(sessionId, event, payload);
+    // Speech-to-speech when asked for and reachable (bounded attempts); otherwise, or once it is lost, the cascade.
+    const s2s = requested === 'speech_to_speech' ? await this.speechToSpeech(sessionId, scenario, settings) : null;
+    const engineSwitch = s2s && 'generator' in s2s ? new EngineSwitch(s2s.generator, generator, (reason) => void this.fellBack(sessionId, reason)) : null;
+    const fallbackReason = s2s && 'reason' in s2s ? s2s.reason : undefined;
+    const engine: RealtimeEngine = engineSwitch ? 'speech_to_speech' : 'cascade';
+    const voiceActivity = new VoiceActivityDetector({ mode: 2, frameMs: 10 });
+    const emit: ConversationPorts['emit'] = (event, payload) => {
+      // A cut AI turn: the provider's item is truncated to what the trainee heard (its playback report, when stored).
+      if (event === 'interrupted' && engineSwitch?.engine === 'speech_to_speech') {
+        s2sOf(engineSwitch)?.interrupted((payload as { heardMs: number }).heardMs);
+      }
+      this.relay(sessionId, event, payload);
+    };
     const conversation = new Conversation(
       sessionId,
       {
         vad: (frame) => ({ voiced: voiceActivity.process(frame).voiced }),
         recognizer: this.recognizer(scenario.language),
-        generator,
+        generator: engineSwitch ?? generator,
         emit,
-        store: this.endingStore(sessionId, scenario, engine),
+        store: this.endingStore(sessionId, scenario, () => this.live.get(sessionId)?.engine ?? engine, engineSwitch),
         clock: { now: () => Date.now(), setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
         // The conversation logs errors as `error`; pino serialises only `err` (an Error under `error` prints as {}).
         logger: {
@@ -206,6 +222,8 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
           if (!event.speaking) void this.activity.spoke(sessionId, scenario, event.at);
         },
         providerError: (error) => {
+          // The speech-to-speech socket was lost mid-reply: the session goes on in the cascade.
+          if (error instanceof S2sUnavailable) return;
           this.logger.warn({ sessionId, err: (error as Error)?.message }, 'realtime provider failed; ending the session');
           void this.lifecycle.end(sessionId, 'provider_error');
         },
@@ -214,8 +232,9 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
     );
     const resumed = turns.length > 0;
     if (resumed) conversation.resume(turns.map((t) => ({ sequence: t.sequence, speaker: t.speaker, text: t.text })));
-    const live: Live = { session, conversation, engine, release: [], voiceActivity, generator };
+    const live: Live = { session, conversation, engine, release: [], voiceActivity, generator, engineSwitch };
     this.live.set(sessionId, live);
+    if (engineSwitch) live.release.push(() => engineSwitch.fallback('closed'));
     live.release.push(
       this.bus.onSignalBytes(RealtimeSubjects.frames(sessionId), (data) => this.frame(live, data)),
       this.bus.respond(RealtimeSubjects.control(sessionId), (message) => this.control(live, message as RtControl)),
@@ -229,7 +248,7 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
     this.relay(sessionId, 'engine', {
       sessionId,
       engine,
-      ...(requested !== engine ? { fallbackFrom: requested, reason: 'speech-to-speech is not configured' } : {}),
+      ...(requested !== engine ? { fallbackFrom: requested, reason: fallbackReason ?? 'speech-to-speech is not configured' } : {}),
     });
     if (!resumed) conversation.startAiTurn('opening');
     this.logger.log({ sessionId, resumed, engine }, 'conversation started');
@@ -237,12 +256,14 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   /** The store, plus the end criteria checked once each AI turn is stored: its objective outcome, the turn budget. */
-  private endingStore(sessionId: string, scenario: ScenarioContent, engine: RealtimeEngine): StorePort {
-    const store = this.store.forSession(sessionId, () => engine);
+  private endingStore(sessionId: string, scenario: ScenarioContent, engine: () => RealtimeEngine, engineSwitch: EngineSwitch | null): StorePort {
+    const store = this.store.forSession(sessionId, engine);
     return {
       traineeUtterance: (record) => store.traineeUtterance(record),
       generations: (records) => store.generations(records),
       aiTurn: async (record) => {
+        const cut = record.generations.at(-1);
+        if (record.interrupted && record.heardMs !== null && cut && engineSwitch) s2sOf(engineSwitch)?.heard(cut.id, record.heardMs);
         const view = await store.aiTurn(record);
         const outcome = record.generations.map((g) => this.outcomes.get(g.id)).find(Boolean);
         for (const generation of record.generations) this.outcomes.delete(generation.id);
@@ -252,6 +273,55 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
         return view;
       },
     };
+  }
+
+  /** Opens the speech-to-speech socket of a session, or says why it cannot run. */
+  private async speechToSpeech(
+    sessionId: string,
+    scenario: ScenarioContent,
+    settings: RealtimeSettings,
+  ): Promise<{ generator: S2sGenerator } | { reason: string }> {
+    const { REALTIME_BASE_URL, REALTIME_API_KEY, REALTIME_MODEL, REALTIME_VOICE } = this.config;
+    if (!REALTIME_BASE_URL) return { reason: 'speech-to-speech is not configured' };
+    let onLost: (reason: string) => void = () => undefined;
+    const generator = new S2sGenerator({
+      baseUrl: REALTIME_BASE_URL,
+      apiKey: REALTIME_API_KEY,
+      model: REALTIME_MODEL,
+      voice: REALTIME_VOICE,
+      instructions: settings.systemPrompt ? roleplayerSystemPrompt({ ...scenario, systemPrompt: settings.systemPrompt }) : roleplayerSystemPrompt(scenario),
+      logger: {
+        debug: (context, message) => this.logger.debug({ sessionId, ...context }, message),
+        warn: (context, message) => this.logger.warn({ sessionId, ...context }, message),
+        error: (context, message) => this.logger.error({ sessionId, ...context }, message),
+      },
+      onLost: (reason) => onLost(reason),
+    });
+    try {
+      await generator.connect();
+    } catch (error) {
+      generator.close();
+      const reason = error instanceof S2sUnavailable ? error.reason : (error as Error).message;
+      this.logger.warn({ sessionId, reason }, 'speech-to-speech unavailable; the session runs on the cascade');
+      return { reason: `speech-to-speech unavailable: ${reason}` };
+    }
+    onLost = (reason) => this.live.get(sessionId)?.engineSwitch?.fallback(reason);
+    return { generator };
+  }
+
+  /** The session left speech-to-speech for the cascade: the client is told, the session records the engine. */
+  private async fellBack(sessionId: string, reason: string): Promise<void> {
+    const live = this.live.get(sessionId);
+    if (!live || live.engine === 'cascade' || reason === 'closed') return;
+    live.engine = 'cascade';
+    this.logger.warn({ sessionId, reason }, 'speech-to-speech lost; the session continues on the cascade');
+    this.relay(sessionId, 'engine', { sessionId, engine: 'cascade', fallbackFrom: 'speech_to_speech', reason: `speech-to-speech lost: ${reason}` });
+    try {
+      const row = await this.prisma.practiceSession.findUnique({ where: { id: sessionId }, select: { engines: true } });
+      if (row && !row.engines.includes('cascade')) await this.prisma.practiceSession.update({ where: { id: sessionId }, data: { engines: { push: 'cascade' } } });
+    } catch (error) {
+      this.logger.warn({ sessionId, err: (error as Error).message }, 'recording the fallback engine failed');
+    }
   }
 
   private recognizer(language: string): RecognizerPort {
@@ -401,6 +471,11 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
       this.logger.warn({ err: (error as Error).message }, 'takeover scan failed; retried');
     }
   }
+}
+
+/** The speech-to-speech generator behind a switch, while it is the engine. */
+function s2sOf(engineSwitch: EngineSwitch): S2sGenerator | null {
+  return engineSwitch.current;
 }
 
 function withErr(context: object): object {

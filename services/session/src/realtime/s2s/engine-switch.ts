@@ -1,0 +1,60 @@
+import type { RealtimeEngine } from '@parley/contracts';
+import type { GenerationRequest, GeneratorEvent, GeneratorPort } from '../ports';
+import { S2sUnavailable } from './realtime-socket';
+import type { S2sGenerator } from './s2s-generator';
+
+/**
+ * The generator of a session that asked for speech-to-speech: generations go to the provider's socket until it is
+ * lost, then to the cascade for the rest of the session (no flapping between engines; the history is the
+ * conversation's, so the cascade continues with every turn so far). A generation the socket loss catches before it
+ * produced anything is handed to the cascade at once; one that had produced output ends as failed, the next one
+ * goes to the cascade.
+ */
+export class EngineSwitch implements GeneratorPort {
+  private s2s: S2sGenerator | null;
+
+  constructor(
+    s2s: S2sGenerator,
+    private readonly cascade: GeneratorPort,
+    private readonly onFallback: (reason: string) => void,
+  ) {
+    this.s2s = s2s;
+  }
+
+  /** The speech-to-speech generator while it is the engine. */
+  get current(): S2sGenerator | null {
+    return this.s2s;
+  }
+
+  get engine(): RealtimeEngine {
+    return this.s2s ? 'speech_to_speech' : 'cascade';
+  }
+
+  /** Switches to the cascade (once); the host tells the client and records the engine. */
+  fallback(reason: string): void {
+    const s2s = this.s2s;
+    if (!s2s) return;
+    this.s2s = null;
+    s2s.close();
+    this.onFallback(reason);
+  }
+
+  async *start(request: GenerationRequest): AsyncGenerator<GeneratorEvent> {
+    const s2s = this.s2s;
+    if (s2s) {
+      let produced = false;
+      try {
+        for await (const event of s2s.start(request)) {
+          produced = true;
+          yield event;
+        }
+        return;
+      } catch (error) {
+        if (!(error instanceof S2sUnavailable)) throw error;
+        this.fallback(error.reason);
+        if (produced || request.signal.aborted) throw error;
+      }
+    }
+    yield* this.cascade.start(request);
+  }
+}
