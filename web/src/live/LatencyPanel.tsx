@@ -30,11 +30,14 @@ export function LatencyPanel({
   telemetry,
   stats,
   interruptions,
+  debounceMs,
 }: {
   points: LatencyPoint[];
   telemetry: TelemetryEvent | null;
   stats: LatencyStats | null;
   interruptions: number;
+  /** The current setting, until telemetry reports the debounce in use. */
+  debounceMs: number | null;
 }) {
   const last = points.at(-1);
   const recent = points.slice(-5).map(breakdown);
@@ -94,7 +97,7 @@ export function LatencyPanel({
       <dl className="stats telemetry" data-testid="telemetry">
         <div><dt>Interruptions</dt><dd>{Math.max(stats?.interruptions ?? 0, interruptions)}</dd></div>
         <div><dt>Cancellation rate</dt><dd>{percent(telemetry?.cancellationRate ?? stats?.cancellationRate)}</dd></div>
-        <div><dt>Pause before answering</dt><dd>{ms(telemetry?.debounceMs)}</dd></div>
+        <div><dt>Pause before answering</dt><dd>{ms(telemetry?.debounceMs ?? debounceMs)}</dd></div>
         <div><dt>Average to first sound</dt><dd>{ms(telemetry?.avgSpeechEndToFirstAudioMs ?? stats?.speechEndToFirstAudioMs.avg)}</dd></div>
       </dl>
     </section>

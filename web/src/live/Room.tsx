@@ -366,6 +366,13 @@ export default function LiveRoomView({ sessionId }: { sessionId: string }) {
 
       {phase === 'loading' && <p aria-busy="true">Connecting…</p>}
 
+      {phase === 'ended' && (
+        <div className={`banner ${termination?.reason ?? ''}`} role="status" data-testid="termination">
+          <p>{termination?.message ?? 'This practice has ended.'}</p>
+          <button onClick={() => void practiseAgain()}>Practise again</button>
+        </div>
+      )}
+
       {phase === 'check' && (
         <MicCheck
           persona={persona}
@@ -456,7 +463,7 @@ export default function LiveRoomView({ sessionId }: { sessionId: string }) {
           </div>
 
           <aside className="live-side">
-            <LatencyPanel points={points} telemetry={telemetry} stats={stats} interruptions={interruptions} />
+            <LatencyPanel points={points} telemetry={telemetry} stats={stats} interruptions={interruptions} debounceMs={settings?.debounceMs ?? null} />
             {phase === 'live' && (
               <LiveSettings settings={settings} personaVoice={detail?.scenario.persona.voice} disabled={phase !== 'live'} onChange={changeSettings} />
             )}
@@ -464,15 +471,7 @@ export default function LiveRoomView({ sessionId }: { sessionId: string }) {
         </div>
       )}
 
-      {phase === 'ended' && (
-        <>
-          <div className={`banner ${termination?.reason ?? ''}`} role="status" data-testid="termination">
-            <p>{termination?.message ?? 'This practice has ended.'}</p>
-            <button onClick={() => void practiseAgain()}>Practise again</button>
-          </div>
-          <EvaluationPanel sessionId={sessionId} refreshKey={evaluationKey} awaitReady={endedHere} />
-        </>
-      )}
+      {phase === 'ended' && <EvaluationPanel sessionId={sessionId} refreshKey={evaluationKey} awaitReady={endedHere} />}
     </section>
   );
 }
