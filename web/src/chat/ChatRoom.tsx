@@ -227,7 +227,10 @@ export function ChatRoom({ sessionId }: { sessionId: string }) {
     return () => clearInterval(timer);
   }, [noOpening]);
 
-  useEffect(() => logEnd.current?.scrollIntoView?.({ block: 'end' }), [turns.length, reply?.text]);
+  // Braces: in recent Chromium scrollIntoView returns a promise, which React would take for a cleanup.
+  useEffect(() => {
+    logEnd.current?.scrollIntoView?.({ block: 'end' });
+  }, [turns.length, reply?.text]);
 
   const open = sessionView !== null && isOpenStatus(sessionView.status) && !termination;
   const over = draft.length - MAX_CHAT_MESSAGE_CHARS;
