@@ -5,3 +5,4 @@ export * from './http';
 export * from './tcp-proxy';
 export * from './fake-openai-server';
 export * from './servers';
+export * from './fake-realtime-server';
