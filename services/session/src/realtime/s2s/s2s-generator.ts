@@ -187,6 +187,8 @@ export class S2sGenerator implements GeneratorPort {
       }
     } finally {
       signal.removeEventListener('abort', cancel);
+      // Left early (aborted, or the consumer stopped): the provider must stop too.
+      if (!response.ended && !signal.aborted) cancel();
     }
   }
 
