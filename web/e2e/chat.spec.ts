@@ -69,6 +69,7 @@ describe('text and free practice in the browser', () => {
     await context.addInitScript(RECORD_STREAM);
     try {
       const page = await context.newPage();
+      page.on('response', (r) => r.status() >= 400 && console.log(r.status(), r.url()));
       await signIn(page, 'chat-browser');
       await page.getByLabel('Search').fill('charged');
       await page.getByRole('button', { name: /charged twice/i }).first().click();

@@ -227,6 +227,20 @@ export function ChatRoom({ sessionId }: { sessionId: string }) {
     return () => clearInterval(timer);
   }, [noOpening]);
 
+  // After the end, the evaluation is fetched once it exists (no 404 polling): announced on the socket, or seen in
+  // the session's detail should that announcement be missed.
+  const waitingForEvaluation = termination !== null && evaluationKey === 0;
+  useEffect(() => {
+    if (!waitingForEvaluation) return;
+    const timer = setInterval(() => {
+      void request<SessionDetail>('GET', `/api/sessions/${sessionId}`).then(
+        (detail) => detail.evaluation && setEvaluationKey((k) => k || 1),
+        () => undefined,
+      );
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [waitingForEvaluation, sessionId]);
+
   // Braces: in recent Chromium scrollIntoView returns a promise, which React would take for a cleanup.
   useEffect(() => {
     logEnd.current?.scrollIntoView?.({ block: 'end' });
@@ -349,7 +363,7 @@ export function ChatRoom({ sessionId }: { sessionId: string }) {
             <p>{termination.message}</p>
             <button onClick={() => void practiseAgain()}>Practise again</button>
           </div>
-          <EvaluationPanel sessionId={sessionId} refreshKey={evaluationKey} />
+          <EvaluationPanel sessionId={sessionId} refreshKey={evaluationKey} awaitReady />
         </>
       ) : (
         <form className="composer dock" onSubmit={(e) => void send(e)}>
