@@ -216,7 +216,7 @@ describe('realtime: speech-to-speech engine (fake Realtime server)', () => {
       expect(turns.map((t) => `${t.sequence}:${t.speaker}:${t.engine ?? '-'}`)).toEqual([
         '0:ai:speech_to_speech',
         '1:trainee:-',
-        '2:ai:cascade',
+        '2:ai:speech_to_speech',
         '3:trainee:-',
         '4:ai:cascade',
       ]);

@@ -257,14 +257,19 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
 
   /** The store, plus the end criteria checked once each AI turn is stored: its objective outcome, the turn budget. */
   private endingStore(sessionId: string, scenario: ScenarioContent, engine: () => RealtimeEngine, engineSwitch: EngineSwitch | null): StorePort {
-    const store = this.store.forSession(sessionId, engine);
+    // An AI turn is stored with the engine that produced it, which may not be the session's engine any more.
+    let turnEngine: RealtimeEngine | undefined;
+    const store = this.store.forSession(sessionId, () => turnEngine ?? engine());
     return {
       traineeUtterance: (record) => store.traineeUtterance(record),
       generations: (records) => store.generations(records),
       aiTurn: async (record) => {
         const cut = record.generations.at(-1);
         if (record.interrupted && record.heardMs !== null && cut && engineSwitch) s2sOf(engineSwitch)?.heard(cut.id, record.heardMs);
-        const view = await store.aiTurn(record);
+        turnEngine = cut && engineSwitch ? engineSwitch.engineOf(cut.id) : undefined;
+        const stored = store.aiTurn(record);
+        turnEngine = undefined;
+        const view = await stored;
         const outcome = record.generations.map((g) => this.outcomes.get(g.id)).find(Boolean);
         for (const generation of record.generations) this.outcomes.delete(generation.id);
         const counts = await this.prisma.practiceSession.findUnique({ where: { id: sessionId }, select: { traineeTurnCount: true } });

@@ -12,6 +12,8 @@ import type { S2sGenerator } from './s2s-generator';
  */
 export class EngineSwitch implements GeneratorPort {
   private s2s: S2sGenerator | null;
+  /** Which engine produced each generation's output (a turn keeps its engine even if the session falls back later). */
+  private readonly producedBy = new Map<string, RealtimeEngine>();
 
   constructor(
     s2s: S2sGenerator,
@@ -39,12 +41,22 @@ export class EngineSwitch implements GeneratorPort {
     this.onFallback(reason);
   }
 
+  /** The engine that produced a generation (asked once, when its turn is stored). */
+  engineOf(generationId: string): RealtimeEngine | undefined {
+    const engine = this.producedBy.get(generationId);
+    this.producedBy.delete(generationId);
+    return engine;
+  }
+
   async *start(request: GenerationRequest): AsyncGenerator<GeneratorEvent> {
+    // Bounded: entries of generations never stored as turns are dropped oldest first.
+    if (this.producedBy.size > 64) this.producedBy.delete(this.producedBy.keys().next().value!);
     const s2s = this.s2s;
     if (s2s) {
       let produced = false;
       try {
         for await (const event of s2s.start(request)) {
+          if (!produced) this.producedBy.set(request.generationId, 'speech_to_speech');
           produced = true;
           yield event;
         }
@@ -55,6 +67,7 @@ export class EngineSwitch implements GeneratorPort {
         if (produced || request.signal.aborted) throw error;
       }
     }
+    this.producedBy.set(request.generationId, 'cascade');
     yield* this.cascade.start(request);
   }
 }
