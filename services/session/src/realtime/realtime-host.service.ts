@@ -294,7 +294,10 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
       apiKey: REALTIME_API_KEY,
       model: REALTIME_MODEL,
       voice: REALTIME_VOICE,
-      instructions: settings.systemPrompt ? roleplayerSystemPrompt({ ...scenario, systemPrompt: settings.systemPrompt }) : roleplayerSystemPrompt(scenario),
+      instructions: (live) => {
+        const systemPrompt = (live ?? settings).systemPrompt;
+        return roleplayerSystemPrompt(systemPrompt ? { ...scenario, systemPrompt } : scenario);
+      },
       logger: {
         debug: (context, message) => this.logger.debug({ sessionId, ...context }, message),
         warn: (context, message) => this.logger.warn({ sessionId, ...context }, message),

@@ -24,7 +24,7 @@ describe('S2sGenerator against the fake Realtime server', () => {
   let fake: FakeRealtime;
   const lost: string[] = [];
   const make = () =>
-    new S2sGenerator({ baseUrl: fake.url, apiKey: 'k', model: 'fake-rt', voice: 'alloy', instructions: 'You are Sam.', logger, onLost: (r) => lost.push(r), attempts: 2, backoffMs: 10 });
+    new S2sGenerator({ baseUrl: fake.url, apiKey: 'k', model: 'fake-rt', voice: 'alloy', instructions: (live) => live?.systemPrompt ?? 'You are Sam.', logger, onLost: (r) => lost.push(r), attempts: 2, backoffMs: 10 });
 
   beforeAll(async () => {
     fake = await startFakeRealtime({ reply: 'Hello there. How can I help?', paceFactor: 0 });
@@ -73,7 +73,9 @@ describe('S2sGenerator against the fake Realtime server', () => {
     expect(next.at(-1)?.type).toBe('done');
     expect(conn.items.map((i) => i.role)).toEqual(['assistant', 'user', 'assistant', 'user', 'assistant']);
     // A speculative generation that was dropped: its trainee entry and reply are deleted when the history differs.
-    await collect(s2s.start(request([...history, { speaker: 'ai', text: 'Let me' }, { speaker: 'trainee', text: 'Why? Tell me' }])));
+    const changed = request([...history, { speaker: 'ai', text: 'Let me' }, { speaker: 'trainee', text: 'Why? Tell me' }]);
+    await collect(s2s.start({ ...changed, settings: { ...settings, systemPrompt: 'You are Max now.' } }));
+    expect(conn.session?.instructions).toBe('You are Max now.');
     expect(conn.items.map((i) => `${i.role}:${i.role === 'user' ? i.text : ''}`).slice(3)).toEqual(['user:Why? Tell me', 'assistant:']);
     s2s.close();
   });

@@ -14,8 +14,8 @@ const HEARD_WAIT_MS = 1_500;
 
 export interface S2sOptions extends RealtimeSocketOptions {
   voice: string;
-  /** The session instructions: the scenario's persona (roleplayerSystemPrompt). */
-  instructions: string;
+  /** The session instructions for the live settings: the scenario's persona (roleplayerSystemPrompt). */
+  instructions: (settings: GenerationRequest['settings'] | null) => string;
   logger: RealtimeLogger;
   /** The socket is gone (refused on reconnect, dropped): the host switches the session to the cascade. */
   onLost: (reason: string) => void;
@@ -72,6 +72,7 @@ export class S2sGenerator implements GeneratorPort {
   private readonly items = new Map<string, { itemId: string; audioMs: number }>();
   private lastVoiced: string | null = null;
   private pendingCut: PendingCut | null = null;
+  private instructions = '';
 
   constructor(private readonly options: S2sOptions) {
     this.socket = new RealtimeSocket(
@@ -87,11 +88,12 @@ export class S2sGenerator implements GeneratorPort {
   /** Opens the socket (bounded attempts) and configures the session; rejects with {@link S2sUnavailable}. */
   async connect(): Promise<void> {
     await this.socket.connect();
+    this.instructions = this.options.instructions(null);
     this.socket.send({
       type: 'session.update',
       session: {
         modalities: ['audio', 'text'],
-        instructions: this.options.instructions,
+        instructions: this.instructions,
         voice: this.options.voice,
         input_audio_format: 'pcm16',
         output_audio_format: 'pcm16',
@@ -138,6 +140,12 @@ export class S2sGenerator implements GeneratorPort {
     }
     if (signal.aborted) return;
     if (this.socket.lost) throw new S2sUnavailable(this.socket.lost);
+    // Free practice may change its brief mid-session (`update_settings`): the provider follows.
+    const instructions = this.options.instructions(request.settings);
+    if (instructions !== this.instructions) {
+      this.instructions = instructions;
+      this.socket.send({ type: 'session.update', session: { instructions } });
+    }
     this.sync(request.history);
 
     let finish!: () => void;
