@@ -5,3 +5,4 @@ export * from './mp3-frames';
 export * from './mp3';
 export * from './flite';
 export * from './vad';
+export * from './mp3-worker';

@@ -328,7 +328,9 @@ export class Bus {
    * message is dead-lettered: logged with its payload id and copied to `<namespace>.deadletter.<durable>`.
    */
   async consume<S extends ConsumerSpec>(spec: S, handlers: EventHandlers<S>, options: ConsumeOptions = {}): Promise<void> {
-    const { concurrency = 8, maxDeliver = 5, ackWaitMs = 30_000 } = options;
+    // A crashed consumer's messages come back after ackWaitMs (handlers heartbeat meanwhile, so slow work is not
+    // redelivered); maxDeliver with the capped backoff below rides out an outage of a few minutes before dead-lettering.
+    const { concurrency = 8, maxDeliver = 20, ackWaitMs = 5_000 } = options;
     const byEvent = handlers as Record<string, EventHandler<EventName>>;
     for (const event of spec.events) {
       if (typeof byEvent[event] !== 'function') throw new Error(`Consumer ${spec.durable} has no handler for ${event}`);

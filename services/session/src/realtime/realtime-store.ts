@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { encodeMp3, resampleLinear } from '@parley/audio';
+import { encodeMp3OffThread, resampleLinear } from '@parley/audio';
 import { Events, type GenerationRecord, type RealtimeEngine, type TurnView } from '@parley/contracts';
 import { PRISMA, type PrismaClient } from '@parley/db';
 import { Outbox } from '@parley/outbox';
@@ -114,7 +114,8 @@ export class RealtimeStore {
     if (audio && audio.pcm.length) {
       durationMs = Math.round((audio.pcm.length / audio.sampleRate) * 1000);
       // At 24 kbit/s LAME keeps only 16 kHz (it would resample 24 kHz speech and encodeMp3 refuses that).
-      const mp3 = encodeMp3(resampleLinear(audio.pcm, audio.sampleRate, REPLAY_RATE), REPLAY_RATE, REPLAY_KBPS);
+      // Off the event loop: this process handles every live session's frames.
+      const mp3 = await encodeMp3OffThread(resampleLinear(audio.pcm, audio.sampleRate, REPLAY_RATE), REPLAY_RATE, REPLAY_KBPS);
       key = `${audioKey(sessionId, sequence, speaker).replace(/\.mp3$/, '')}-${turnId}.mp3`;
       bytes = mp3.length;
       await this.storage.put(key, mp3, 'audio/mpeg');
