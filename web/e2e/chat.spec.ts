@@ -2,6 +2,9 @@ import { FAKE_JUDGE_REPLY, TestPlatform, startFakeOpenAi, type FakeOpenAi } from
 import type { Page } from 'playwright-core';
 import { launchBrowser, screenshot } from './browser';
 
+// page.evaluate callbacks run in the browser; the suite compiles without the DOM lib, so their globals are loose here.
+declare const window: any, document: any, MutationObserver: any;
+
 /** The roleplayer's reply to every message: long enough to be caught mid-stream. */
 const REPLY =
   'Thanks for writing. I can see two charges of the same amount on your card this month, and I will look into both of them with you right now, step by step.';

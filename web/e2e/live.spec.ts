@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, screenshot } from './browser';
 
+// page.evaluate callbacks run in the browser; the suite compiles without the DOM lib, so their globals are loose here.
+declare const document: any, localStorage: any;
+
 /**
  * A trainee file for the fake microphone: Flite speech right at the start, then 17 s of silence. Chromium loops it,
  * so the trainee speaks for ~3 s every 20 s: once while the microphone is checked, once after the AI's opening.
@@ -49,7 +52,7 @@ describe('live voice practice in the browser', () => {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('parley.token')}` },
           body: JSON.stringify({ scenarioId: 'support-double-charge', mode: 'realtime', clientSessionStartedAt: new Date().toISOString() }),
         });
-        return (await response.json()).session.id as string;
+        return ((await response.json()) as { session: { id: string } }).session.id;
       });
       await page.goto(`${base}/#/live/${sessionId}`);
 
@@ -153,7 +156,7 @@ describe('live voice practice in the browser', () => {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('parley.token')}` },
           body: JSON.stringify({ scenarioId: 'support-double-charge', mode: 'realtime', clientSessionStartedAt: new Date().toISOString() }),
         });
-        return (await response.json()).session.id as string;
+        return ((await response.json()) as { session: { id: string } }).session.id;
       });
       await page.goto(`${base}/#/live/${sessionId}`);
       await page.getByRole('button', { name: 'Check microphone' }).click();
