@@ -134,8 +134,8 @@ describe('not enough conversation', () => {
   });
 });
 
-/** The closing sample of issue 13: `SAMPLE=1 npx jest heuristic-judge` prints both evaluations side by side. */
-(process.env.SAMPLE ? it : it.skip)('prints a good and a poor evaluation side by side', () => {
+/** The side-by-side sample of issue 13; `SAMPLE=1 npx jest heuristic-judge` prints it. */
+it('lays a good and a poor evaluation side by side, every skill with its reasons', () => {
   const good = scoreOffline(input(GOOD));
   const poor = scoreOffline(input(POOR));
   const col = (text: string) => text.padEnd(70).slice(0, 70);
@@ -160,5 +160,7 @@ describe('not enough conversation', () => {
     out.push(`${col(m(good.keyMoments[i]))} | ${m(poor.keyMoments[i])}`);
   }
   out.push('', 'IMPROVEMENTS (poor)', ...poor.improvements.map((s) => `  ${s}`), 'STRENGTHS (good)', ...good.strengths.map((s) => `  ${s}`));
-  process.stdout.write(`${out.join('\n')}\n`);
+  for (const skill of scenario.skills) expect(out.some((line) => line.startsWith(`${skill}: `))).toBe(true);
+  expect(good.improvements.length + poor.improvements.length).toBeGreaterThan(0);
+  if (process.env.SAMPLE) process.stdout.write(`${out.join('\n')}\n`);
 });
