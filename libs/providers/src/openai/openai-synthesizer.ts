@@ -36,28 +36,7 @@ export class OpenAiSynthesizer implements SpeechSynthesizer {
   }
 
   async synthesize(text: string, voice?: string, options: { signal?: AbortSignal } = {}): Promise<SynthesisResult> {
-    const { client, model, policy } = this.options;
-    const requested = voice?.trim().toLowerCase();
-    const chosen = requested && this.voices.has(requested) ? requested : this.options.defaultVoice;
-    const started = performance.now();
-    return callProvider('speech_synthesis', policy, options.signal, async (attempt) => {
-      const response = await client.audio.speech.create(
-        { model, voice: chosen, input: text, response_format: 'mp3' },
-        { signal: attempt.signal },
-      );
-      if (!response.body) throw new BadResponseError('the speech response has no body');
-      const reader = response.body.getReader();
-      const chunks: Uint8Array[] = [];
-      let firstByteMs: number | undefined;
-      for (let read = await reader.read(); !read.done; read = await reader.read()) {
-        attempt.progress();
-        firstByteMs ??= performance.now() - started;
-        chunks.push(read.value);
-      }
-      attempt.signal.throwIfAborted();
-      const mp3 = await toMono16k(Buffer.concat(chunks));
-      return { ...mp3, firstByteMs: Math.round(firstByteMs ?? performance.now() - started), voice: chosen };
-    });
+    return this.speak(text, voice, options.signal, async (mp3) => toMono16k(mp3));
   }
 
   /**
@@ -65,10 +44,20 @@ export class OpenAiSynthesizer implements SpeechSynthesizer {
    * decoded, mixed down, and kept at the provider's rate when it is 16 or 24 kHz (resampled to 16 kHz otherwise).
    */
   async synthesizePcm(text: string, voice?: string, options: { signal?: AbortSignal } = {}): Promise<PcmSynthesisResult> {
+    return this.speak(text, voice, options.signal, async (mp3) => toPcm16(mp3));
+  }
+
+  /** One speech request (timeout, retries, first-byte time), its MP3 turned into what the caller needs. */
+  private async speak<T extends object>(
+    text: string,
+    voice: string | undefined,
+    signal: AbortSignal | undefined,
+    convert: (mp3: Buffer) => Promise<T>,
+  ): Promise<T & { firstByteMs: number; voice: string }> {
     const { client, model, policy } = this.options;
     const chosen = this.voiceFor(voice);
     const started = performance.now();
-    return callProvider('speech_synthesis', policy, options.signal, async (attempt) => {
+    return callProvider('speech_synthesis', policy, signal, async (attempt) => {
       const response = await client.audio.speech.create(
         { model, voice: chosen, input: text, response_format: 'mp3' },
         { signal: attempt.signal },
@@ -83,8 +72,8 @@ export class OpenAiSynthesizer implements SpeechSynthesizer {
         chunks.push(read.value);
       }
       attempt.signal.throwIfAborted();
-      const { pcm, sampleRate } = await toPcm16(Buffer.concat(chunks));
-      return { pcm, sampleRate, firstByteMs: Math.round(firstByteMs ?? performance.now() - started), voice: chosen };
+      const converted = await convert(Buffer.concat(chunks));
+      return { ...converted, firstByteMs: Math.round(firstByteMs ?? performance.now() - started), voice: chosen };
     });
   }
 
