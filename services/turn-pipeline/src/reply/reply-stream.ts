@@ -26,6 +26,8 @@ export class ReplyStream {
   private readonly controller = new AbortController();
   private readonly release: () => void;
   private written: Promise<unknown> = Promise.resolve();
+  /** The first token that could not be written (reported by {@link finish}). */
+  private failure: unknown = null;
 
   constructor(
     private readonly streams: ReplyStreams,
@@ -45,8 +47,12 @@ export class ReplyStream {
   readonly onDelta = (delta: ReplyDelta): void => {
     if (!this.streamId || this.signal.aborted) return;
     const streamId = this.streamId;
-    // Chained so tokens land in the order they were generated.
-    this.written = this.written.then(() => this.streams.append(streamId, { type: 'token', delta: delta.text }));
+    // Sent at once, not after the previous token's reply: one Redis connection executes commands in the order they
+    // were sent, so tokens land in order without each waiting a round trip behind the one before.
+    const appended = this.streams.append(streamId, { type: 'token', delta: delta.text }).catch((error: unknown) => {
+      this.failure ??= error;
+    });
+    this.written = Promise.all([this.written, appended]);
   };
 
   /** The reason the reply was aborted, when it was: a provider failure or the session's end. */
@@ -61,7 +67,9 @@ export class ReplyStream {
     } finally {
       this.release();
     }
+    if (this.failure) throw this.failure;
   }
+
 }
 
 /** Writes reply streams (Redis streams every gateway replica reads) and starts {@link ReplyStream}s. */
