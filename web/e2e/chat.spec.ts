@@ -158,6 +158,11 @@ describe('text and free practice in the browser', () => {
       await row.getByRole('link').click();
       await page.getByRole('link', { name: '← Back to history' }).click();
       await page.getByRole('heading', { name: 'Your practice history' }).waitFor();
+
+      // The catalog card shows the past practice: how often, and the best score.
+      await page.getByRole('link', { name: 'Scenarios' }).click();
+      const card = page.getByRole('button', { name: /charged twice/i }).first();
+      await card.getByTestId('card-practised').getByText(/^Practised once · best \d\.\d \/ 5$/).waitFor();
       expect(consoleErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
     } finally {
       await browser.close();

@@ -1,4 +1,4 @@
-import type { Page, ScenarioView, Skill } from '@parley/contracts';
+import type { Page, ProgressView, ScenarioProgress, ScenarioView, Skill } from '@parley/contracts';
 import { useEffect, useState } from 'react';
 import { ApiError, request } from './api/client';
 import { navigate } from './router';
@@ -16,8 +16,15 @@ export function Catalog() {
   const [result, setResult] = useState<Page<ScenarioView> | null>(null);
   const [error, setError] = useState('');
 
+  // Past practice on each card: how often and how well (from the trainee's progress).
+  const [practised, setPractised] = useState<Map<string, ScenarioProgress>>(new Map());
+
   useEffect(() => {
     request<Skill[]>('GET', '/api/skills').then(setSkills, () => undefined);
+    request<ProgressView>('GET', '/api/progress').then(
+      (progress) => setPractised(new Map(progress.scenarios.map((p) => [p.scenarioId, p]))),
+      () => undefined,
+    );
   }, []);
 
   useEffect(() => {
@@ -95,6 +102,7 @@ export function Catalog() {
                 {s.difficulty} · about {s.estimatedMinutes} min
               </span>
               <span className="meta">Skills: {s.skills?.map((id) => skills.find((k) => k.id === id)?.name ?? id).join(', ')}</span>
+              <PastPractice progress={practised.get(s.id)} />
             </button>
           </li>
         ))}
@@ -113,5 +121,16 @@ export function Catalog() {
         </nav>
       )}
     </section>
+  );
+}
+
+function PastPractice({ progress }: { progress: ScenarioProgress | undefined }) {
+  if (!progress) return null;
+  const times = progress.practices === 1 ? 'once' : `${progress.practices} times`;
+  return (
+    <span className="meta practised" data-testid="card-practised">
+      Practised {times}
+      {progress.bestScore !== null && <> · best {progress.bestScore.toFixed(1)} / 5</>}
+    </span>
   );
 }
