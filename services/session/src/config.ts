@@ -20,7 +20,10 @@ export const SessionEnv = BaseEnv.extend(NatsEnv.shape)
     QUEUE_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(30_000),
     /** How often each replica repairs what crashes and outages left behind (timers, half-ended sessions). */
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
-    /** Realtime: warm pocketsphinx decoders (≈ 105 MB each; one follows ≈ 5 speakers in real time). */
+    /**
+     * Realtime: warm pocketsphinx decoders (≈ 105 MB each). Each trainee utterance holds one while it is spoken, so
+     * fewer decoders than speakers at once make transcripts wait; main.ts sizes libuv's thread pool to match.
+     */
     RT_DECODERS: z.coerce.number().int().min(1).max(16).default(2),
     /**
      * Realtime transcription: `pocketsphinx` decodes in-process as the trainee speaks; `openai` sends each utterance

@@ -1,3 +1,4 @@
+import './threadpool';
 import { bootstrapService, runService } from '@parley/observability';
 import { sessionModule } from './app.module';
 import { loadSessionConfig } from './config';
