@@ -100,6 +100,9 @@ export class ObjectStorage {
   constructor(config: ObjectStorageConfig) {
     if (!config.bucket) throw new Error('ObjectStorage: bucket is required');
     this.bucket = config.bucket;
+    // The SDK is pinned to a release that runs on Node 20; its warning concerns later releases we do not install,
+    // and it would print at every start of every service.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client = new S3Client(clientConfig(config, config.endpoint));
     this.presignClient =
       config.publicEndpoint && config.publicEndpoint !== config.endpoint
