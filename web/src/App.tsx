@@ -6,6 +6,7 @@ import { FreePractice } from './FreePractice';
 import { History, Replay } from './History';
 import { LiveRoom } from './live/LiveRoom';
 import { Practice } from './Practice';
+import { Progress } from './progress/Progress';
 import { navigate, useRoute } from './router';
 import { ScenarioDetail } from './ScenarioDetail';
 import './styles.css';
@@ -24,6 +25,7 @@ export function App() {
           <a href="#/catalog" aria-current={['catalog', 'scenario'].includes(route.name) ? 'page' : undefined}>Scenarios</a>
           <a href="#/free" aria-current={route.name === 'free' ? 'page' : undefined}>Free practice</a>
           <a href="#/history" aria-current={['history', 'replay'].includes(route.name) ? 'page' : undefined}>History</a>
+          <a href="#/progress" aria-current={route.name === 'progress' ? 'page' : undefined}>Progress</a>
         </nav>
         <span className="user">
           {user}
@@ -35,10 +37,11 @@ export function App() {
         {route.name === 'scenario' && <ScenarioDetail id={route.id} />}
         {route.name === 'practice' && <Practice key={route.sessionId} sessionId={route.sessionId} />}
         {route.name === 'history' && <History />}
-        {route.name === 'replay' && <Replay sessionId={route.sessionId} />}
+        {route.name === 'replay' && <Replay sessionId={route.sessionId} turn={route.turn} />}
         {route.name === 'chat' && <ChatRoom key={route.sessionId} sessionId={route.sessionId} />}
         {route.name === 'live' && <LiveRoom key={route.sessionId} sessionId={route.sessionId} />}
         {route.name === 'free' && <FreePractice />}
+        {route.name === 'progress' && <Progress />}
       </main>
     </>
   );

@@ -110,11 +110,15 @@ export function History() {
 }
 
 /** Replay of one session: transcript with audio, evaluation, delete and practise again. */
-export function Replay({ sessionId }: { sessionId: string }) {
+export function Replay({ sessionId, turn }: { sessionId: string; turn?: number }) {
   const [detail, setDetail] = useState<SessionDetail | null>(null);
   const [error, setError] = useState('');
   const load = () => request<SessionDetail>('GET', `/api/sessions/${sessionId}`).then(setDetail, (e: ApiError) => setError(e.message));
   useEffect(() => void load(), [sessionId]);
+  // A key moment links here with ?turn=N: bring that turn into view.
+  useEffect(() => {
+    if (detail && turn !== undefined) document.getElementById(`turn-${turn}`)?.scrollIntoView({ block: 'center' });
+  }, [detail, turn]);
 
   async function remove() {
     if (!window.confirm('Delete this session, its recordings and its evaluation? This cannot be undone.')) return;
@@ -149,7 +153,7 @@ export function Replay({ sessionId }: { sessionId: string }) {
       </div>
       <ol className="conversation" aria-label="Transcript">
         {detail.turns.map((t) => (
-          <li key={t.id} className={`bubble ${t.speaker}`}>
+          <li key={t.id} id={`turn-${t.sequence}`} className={`bubble ${t.speaker}${t.sequence === turn ? ' anchored' : ''}`}>
             <span className="who">{t.speaker === 'ai' ? persona : 'You'}</span>
             <p>{t.text ?? '(no transcript)'}</p>
             {/* An expired URL fails to load: fetch the detail again for fresh ones. */}

@@ -1,25 +1,31 @@
 import { useEffect, useState } from 'react';
 
-/** Hash routes: #/catalog, #/scenario/:id, #/practice/:sessionId, #/history, #/history/:sessionId. */
+/** Hash routes: #/catalog, #/scenario/:id, #/practice/:sessionId, #/history, #/history/:sessionId[?turn=N], #/progress. */
 export type Route =
   | { name: 'catalog' }
   | { name: 'scenario'; id: string }
   | { name: 'practice'; sessionId: string }
   | { name: 'history' }
-  | { name: 'replay'; sessionId: string }
+  | { name: 'replay'; sessionId: string; turn?: number }
   | { name: 'chat'; sessionId: string }
   | { name: 'live'; sessionId: string }
-  | { name: 'free' };
+  | { name: 'free' }
+  | { name: 'progress' };
 
 export function parseRoute(hash: string): Route {
-  const [, page, id] = hash.replace(/^#/, '').split('/');
+  const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
+  const [, page, id] = path.split('/');
   if (page === 'scenario' && id) return { name: 'scenario', id };
   if (page === 'practice' && id) return { name: 'practice', sessionId: id };
-  if (page === 'history' && id) return { name: 'replay', sessionId: id };
+  if (page === 'history' && id) {
+    const turn = new URLSearchParams(query).get('turn');
+    return turn !== null && /^\d+$/.test(turn) ? { name: 'replay', sessionId: id, turn: Number(turn) } : { name: 'replay', sessionId: id };
+  }
   if (page === 'history') return { name: 'history' };
   if (page === 'chat' && id) return { name: 'chat', sessionId: id };
   if (page === 'live' && id) return { name: 'live', sessionId: id };
   if (page === 'free') return { name: 'free' };
+  if (page === 'progress') return { name: 'progress' };
   return { name: 'catalog' };
 }
 
