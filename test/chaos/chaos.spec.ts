@@ -280,15 +280,24 @@ describe('chaos: faults under load', () => {
       forcePathStyle: true,
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     });
-    const objects: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: platform.s3.bucket, ContinuationToken: token }));
-      objects.push(...(page.Contents ?? []).map((o) => o.Key!));
-      token = page.NextContinuationToken;
-    } while (token);
-    s3.destroy();
+    const listObjects = async () => {
+      const objects: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await s3.send(new ListObjectsV2Command({ Bucket: platform.s3.bucket, ContinuationToken: token }));
+        objects.push(...(page.Contents ?? []).map((o) => o.Key!));
+        token = page.NextContinuationToken;
+      } while (token);
+      return objects;
+    };
     const keys = new Set(rows.map((r) => r.audioKey).filter(Boolean));
+    // Uploads a crash cut off are swept a few seconds after their session ends (a durable job): wait for that.
+    let objects = await listObjects();
+    for (let i = 0; i < 30 && objects.some((k) => !keys.has(k)); i++) {
+      await sleep(500);
+      objects = await listObjects();
+    }
+    s3.destroy();
     const orphans = objects.filter((k) => !keys.has(k));
     const missingAudio = [...keys].filter((k) => !objects.includes(k!));
     if (orphans.length) problems.push(`${orphans.length} orphan audio objects: ${orphans.slice(0, 5).join(', ')}`);

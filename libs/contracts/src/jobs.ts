@@ -9,6 +9,7 @@ export interface JobPayloads {
   [Jobs.IdleTimeout]: { sessionId: string; armedAt: number };
   [Jobs.MaxDuration]: { sessionId: string };
   [Jobs.ClientGone]: { sessionId: string; goneAt: number };
+  [Jobs.SweepAudio]: { sessionId: string };
   [Jobs.TranscribeTurn]: { sessionId: string; turnId: string; sequence: number; audioKey: string; acceptedAt: number };
   [Jobs.OpeningTurn]: { sessionId: string };
   /** `streamId` for typed messages (text mode): the reply's tokens go to that chat stream. */
@@ -29,6 +30,7 @@ export const JobSchemas = {
   [Jobs.IdleTimeout]: z.object({ sessionId: id, armedAt: epochMs }),
   [Jobs.MaxDuration]: z.object({ sessionId: id }),
   [Jobs.ClientGone]: z.object({ sessionId: id, goneAt: epochMs }),
+  [Jobs.SweepAudio]: z.object({ sessionId: id }),
   [Jobs.TranscribeTurn]: z.object({ sessionId: id, turnId: id, sequence: z.number().int().min(1), audioKey: z.string().min(1).max(300), acceptedAt: epochMs }),
   [Jobs.OpeningTurn]: z.object({ sessionId: id }),
   [Jobs.ReplyTurn]: z.object({ sessionId: id, afterSequence: z.number().int().min(0), acceptedAt: epochMs, streamId: z.string().min(1).max(120).optional() }),

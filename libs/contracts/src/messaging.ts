@@ -126,6 +126,8 @@ export const Jobs = {
   MaxDuration: 'max-duration',
   /** Realtime: the trainee left and has not come back within the grace period. */
   ClientGone: 'client-gone',
+  /** After a session ends: remove audio no turn refers to (uploads a crash cut off). */
+  SweepAudio: 'sweep-audio',
   TranscribeTurn: 'transcribe-turn',
   OpeningTurn: 'opening-turn',
   ReplyTurn: 'reply-turn',
@@ -143,7 +145,7 @@ export function streamOf(event: EventName): StreamSpec {
 
 /** Which jobs run on which queue; a worker must handle every job of its queue (checked at boot). */
 export const QueueJobs = {
-  [Queues.SessionTimers]: [Jobs.IdleTimeout, Jobs.MaxDuration, Jobs.ClientGone],
+  [Queues.SessionTimers]: [Jobs.IdleTimeout, Jobs.MaxDuration, Jobs.ClientGone, Jobs.SweepAudio],
   [Queues.Transcription]: [Jobs.TranscribeTurn],
   [Queues.TurnPipeline]: [Jobs.OpeningTurn, Jobs.ReplyTurn],
   [Queues.Evaluation]: [Jobs.EvaluateSession],

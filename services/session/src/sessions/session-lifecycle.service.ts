@@ -7,7 +7,10 @@ import {
   isUuid,
   ScenarioContentSchema,
   missingFields,
+  Jobs,
+  Queues,
   Signals,
+  jobId,
   chatStreamId,
   parseOrThrow,
   terminationMessages,
@@ -148,8 +151,6 @@ export class SessionLifecycle {
     this.bus.signal(Signals.SessionEnded(ended.id));
     if (ended.mode === 'text' && ended.nextSequence % 2 === 0) await this.closeReplyStream(ended);
     await this.timers.disarm(ended);
-    // Late enough for turns being stored right now to commit their rows first.
-    setTimeout(() => void this.removeOrphanAudio(ended.id), ORPHAN_SWEEP_DELAY_MS).unref();
     this.ended.inc({ reason: ended.terminationReason ?? reason });
     this.logger.log({ sessionId: ended.id, reason: ended.terminationReason }, 'session ended');
     return ended;
@@ -157,24 +158,20 @@ export class SessionLifecycle {
 
   /**
    * Audio no turn refers to: uploads a crash cut off between storing the object and committing its row, or AI audio
-   * made for a reply the session ended before. Removed once the session is over.
+   * made for a reply the session ended before. Removed once the session is over (a durable job; failures retry).
    */
   async removeOrphanAudio(sessionId: string): Promise<number> {
-    try {
-      const [keys, turns] = await Promise.all([
-        this.storage.listKeys(sessionPrefix(sessionId)),
-        this.prisma.turn.findMany({ where: { sessionId }, select: { audioKey: true } }),
-      ]);
-      const referenced = new Set(turns.map((t) => t.audioKey));
-      const orphans = keys.filter((key) => !referenced.has(key));
-      for (const key of orphans) await this.storage.delete(key);
-      if (orphans.length) this.logger.warn({ sessionId, orphans: orphans.length }, 'removed audio no turn refers to');
-      return orphans.length;
-    } catch (error) {
-      this.logger.warn({ sessionId, err: (error as Error).message }, 'orphan audio not removed');
-      return 0;
-    }
+    const [keys, turns] = await Promise.all([
+      this.storage.listKeys(sessionPrefix(sessionId)),
+      this.prisma.turn.findMany({ where: { sessionId }, select: { audioKey: true } }),
+    ]);
+    const referenced = new Set(turns.map((t) => t.audioKey));
+    const orphans = keys.filter((key) => !referenced.has(key));
+    for (const key of orphans) await this.storage.delete(key);
+    if (orphans.length) this.logger.warn({ sessionId, orphans: orphans.length }, 'removed audio no turn refers to');
+    return orphans.length;
   }
+
 
   /** A text session that ends while the AI is replying: the reply's stream ends with the reason. */
   private async closeReplyStream(session: PracticeSession): Promise<void> {
@@ -203,6 +200,13 @@ export class SessionLifecycle {
     if (claimed.count === 0) return null;
     if (session.status !== 'ending') await this.announceStatus(out, session, session.status, 'ending');
     await this.announceStatus(out, session, 'ending', final);
+    // Durable, and late enough for turns being stored right now to commit their rows first.
+    await out.job(Queues.SessionTimers, Jobs.SweepAudio, { sessionId: session.id }, {
+      jobId: jobId('sweep', session.id),
+      runAt: new Date(endedAt.getTime() + ORPHAN_SWEEP_DELAY_MS),
+      attempts: 5,
+      backoffMs: 1_000,
+    });
     await out.event(
       Events.SessionEnded,
       { sessionId: session.id, userId: session.userId, reason, status: final, endedAt: endedAt.toISOString() },

@@ -31,6 +31,7 @@ export class TimerJobs implements OnApplicationBootstrap {
         [Jobs.IdleTimeout]: ({ sessionId }) => this.fireIdle(sessionId),
         [Jobs.MaxDuration]: ({ sessionId }) => this.fireMaxDuration(sessionId),
         [Jobs.ClientGone]: ({ sessionId, goneAt }) => this.realtime.clientGone(sessionId, goneAt),
+        [Jobs.SweepAudio]: async ({ sessionId }) => void (await this.lifecycle.removeOrphanAudio(sessionId)),
       },
       {
         concurrency: this.config.TIMER_CONCURRENCY,
