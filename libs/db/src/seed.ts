@@ -167,19 +167,27 @@ async function seedSkills(tx: Prisma.TransactionClient, skills: Skill[]): Promis
   for (const skill of skills) {
     const data = { name: skill.name, description: skill.description, rubric: skill.rubric as Prisma.InputJsonValue };
     const existing = await tx.skill.findUnique({ where: { id: skill.id } });
+    let version: number;
     if (!existing) {
-      await tx.skill.create({ data: { id: skill.id, ...data, rubricVersion: 1 } });
+      version = (await tx.skill.create({ data: { id: skill.id, ...data, rubricVersion: 1 } })).rubricVersion;
       result.created++;
     } else if (
       existing.name !== skill.name ||
       existing.description !== skill.description ||
       !sameContent(existing.rubric, skill.rubric)
     ) {
-      await tx.skill.update({ where: { id: skill.id }, data: { ...data, rubricVersion: { increment: 1 } } });
+      version = (await tx.skill.update({ where: { id: skill.id }, data: { ...data, rubricVersion: { increment: 1 } } })).rubricVersion;
       result.updated++;
     } else {
+      version = existing.rubricVersion;
       result.unchanged++;
     }
+    // Every version stays readable: sessions are evaluated against the rubric they started with.
+    await tx.skillRubric.upsert({
+      where: { skillId_version: { skillId: skill.id, version } },
+      create: { skillId: skill.id, version, ...data },
+      update: {},
+    });
   }
   return result;
 }

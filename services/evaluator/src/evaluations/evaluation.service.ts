@@ -97,7 +97,7 @@ export class EvaluationService {
     });
     if (!session) return null;
     const scenario = session.scenarioVersionRow.content as unknown as ScenarioContent;
-    const skills = await this.prisma.skill.findMany({ where: { id: { in: scenario.skills } } });
+    const skills = await this.rubricsAtStart(scenario.skills, session.rubricVersions as Record<string, number> | null);
     const analytics = speechAnalytics(session.turns, { mode: session.mode, language: scenario.language });
     const judgement = await judgeSession(this.judge, {
       scenario,
@@ -108,13 +108,31 @@ export class EvaluationService {
       mode: session.mode,
     });
     return {
-      ...evaluationRecord(judgement, { scenario, skills, analytics, sessionStartedAt: session.startedAt ?? session.createdAt }),
+      ...evaluationRecord(judgement, { scenario, skills, analytics }),
       missingTurns,
       model: this.judge.model,
       heuristic: this.judge.heuristic,
       rubricVersion: Math.max(1, ...skills.map((s) => s.rubricVersion)),
       endedAt: session.endedAt,
     };
+  }
+
+  /**
+   * The skills as they were when the session started: their rubric version then (recorded on the session) and that
+   * version's text; a skill changed since is judged by the rubric the trainee practised against, and listed as changed.
+   */
+  private async rubricsAtStart(skillIds: string[], frozen: Record<string, number> | null) {
+    const current = await this.prisma.skill.findMany({ where: { id: { in: skillIds } } });
+    return Promise.all(
+      current.map(async (skill) => {
+        const version = frozen?.[skill.id];
+        if (version === undefined || version === skill.rubricVersion) return { ...skill, changedSinceStart: false };
+        const then = await this.prisma.skillRubric.findUnique({ where: { skillId_version: { skillId: skill.id, version } } });
+        return then
+          ? { ...skill, name: then.name, description: then.description, rubric: then.rubric, rubricVersion: version, changedSinceStart: true }
+          : { ...skill, changedSinceStart: true };
+      }),
+    );
   }
 
   /** Waits until no trainee turn is still being transcribed, or the wait runs out; returns those still missing. */

@@ -7,7 +7,8 @@ import { HeuristicJudge } from './heuristic-judge';
 import { judgeSession, type JudgeInput } from './judgement';
 
 const scenario = scenarios.find((s) => s.id === 'support-double-charge')! as unknown as ScenarioContent;
-const skillRows = scenario.skills.map((id) => ({ id, name: id.toUpperCase(), rubricVersion: 2, updatedAt: new Date('2026-01-02') }));
+// The first skill's rubric changed after the session started: it is judged by its version then, and listed.
+const skillRows = scenario.skills.map((id, i) => ({ id, name: id.toUpperCase(), rubricVersion: 2, changedSinceStart: i === 0 }));
 const analytics = speechAnalytics([]);
 
 async function stored(transcript: JudgeInput['transcript']) {
@@ -18,7 +19,7 @@ async function stored(transcript: JudgeInput['transcript']) {
     analytics,
     terminationReason: 'manual_stop',
   });
-  const record = evaluationRecord(judgement, { scenario, skills: skillRows, analytics, sessionStartedAt: new Date('2026-01-01') });
+  const record = evaluationRecord(judgement, { scenario, skills: skillRows, analytics });
   // Through JSON, as Postgres stores it.
   return evaluationDetail(JSON.parse(JSON.stringify({ status: 'succeeded', ...record })));
 }

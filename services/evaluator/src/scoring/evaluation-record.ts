@@ -16,18 +16,20 @@ export type StoredAnalytics = SpeechAnalytics & { evidence?: StoredEvaluationEvi
 interface SkillRow {
   id: string;
   name: string;
+  /** The version the session was judged against (frozen at its start). */
   rubricVersion: number;
-  updatedAt: Date;
+  /** The skill's rubric changed after the session started. */
+  changedSinceStart: boolean;
 }
 
 /**
  * What of a judgement is stored, and where: the ratings (with their reasons and quotes) in `ratings`; objective
  * decisions with their descriptions, key moments and the rubric versions in `analytics.evidence`. The rubric
- * versions are the skills' as read when the evaluation ran; a skill changed after the session started is listed.
+ * versions are those frozen when the session started; a skill changed since is listed.
  */
 export function evaluationRecord(
   judgement: Judgement,
-  context: { scenario: ScenarioContent; skills: SkillRow[]; analytics: SpeechAnalytics; sessionStartedAt: Date | null },
+  context: { scenario: ScenarioContent; skills: SkillRow[]; analytics: SpeechAnalytics },
 ) {
   const skills = new Map(context.skills.map((s) => [s.id, s]));
   const ratings: SkillRating[] = judgement.ratings.map((r) => ({
@@ -48,9 +50,7 @@ export function evaluationRecord(
     objectives,
     keyMoments: judgement.keyMoments,
     rubricVersions: Object.fromEntries(context.skills.map((s) => [s.id, s.rubricVersion])),
-    rubricChangedSinceStart: context.sessionStartedAt
-      ? context.skills.filter((s) => s.updatedAt > context.sessionStartedAt!).map((s) => s.id)
-      : [],
+    rubricChangedSinceStart: context.skills.filter((s) => s.changedSinceStart).map((s) => s.id),
   };
   const analytics: StoredAnalytics = { ...context.analytics, evidence };
   return {

@@ -101,6 +101,7 @@ export class SessionLifecycle {
           startedAt,
           lastActivityAt: startedAt,
           maxDurationAt: new Date(startedAt.getTime() + content.endCriteria.maxDurationSec * 1000),
+          rubricVersions: await rubricVersions(tx, content.skills),
           idleAt: new Date(startedAt.getTime() + content.endCriteria.idleTimeoutSec * 1000),
         },
       });
@@ -263,4 +264,10 @@ export class SessionLifecycle {
     }
     return { scenario, content: parseOrThrow(ScenarioContentSchema, version.content, 'scenario') };
   }
+}
+
+/** The rubric version of each skill as the session starts: its evaluation is judged against these. */
+async function rubricVersions(tx: Prisma.TransactionClient, skillIds: string[]): Promise<Record<string, number>> {
+  const skills = await tx.skill.findMany({ where: { id: { in: skillIds } }, select: { id: true, rubricVersion: true } });
+  return Object.fromEntries(skills.map((s) => [s.id, s.rubricVersion]));
 }
