@@ -58,7 +58,7 @@ describe('realtime: speech-to-speech engine (fake Realtime server)', () => {
     fake = await startFakeOpenAi();
     model(CASCADE_REPLY);
     platform = await TestPlatform.start({
-      services: ['gateway', 'session', 'turn-pipeline'],
+      services: ['gateway', 'session', 'turn-pipeline', 'evaluator'],
       serviceEnv: {
         session: { REALTIME_BASE_URL: rt.url, REALTIME_API_KEY: 'rt-key', REALTIME_MODEL: 'fake-realtime', REALTIME_VOICE: 'verse' },
         'turn-pipeline': { LLM_BASE_URL: fake.url, LLM_API_KEY: 'test', LLM_MODEL: 'fake-model' },
@@ -133,6 +133,15 @@ describe('realtime: speech-to-speech engine (fake Realtime server)', () => {
       const stats = await api(gateway, 'GET', `/api/sessions/${sessionId}/latency-stats`, { token });
       expect(stats.body.speechEndToFirstAudioMs.n).toBe(1);
       expect(stats.body.ttsFirstByteMs.n).toBe(2);
+
+      // Ended, it is evaluated like any practice.
+      expect((await api(gateway, 'POST', `/api/sessions/${sessionId}/stop`, { token })).status).toBe(200);
+      let evaluation: { status?: string; analytics?: { traineeTurns: number } } = {};
+      for (let i = 0; i < 150 && evaluation.status !== 'succeeded'; i++) {
+        await new Promise((wake) => setTimeout(wake, 100));
+        evaluation = (await api(gateway, 'GET', `/api/sessions/${sessionId}/evaluation`, { token })).body ?? {};
+      }
+      expect(evaluation).toMatchObject({ status: 'succeeded', analytics: { traineeTurns: 1 } });
     } finally {
       client.close();
     }
