@@ -29,17 +29,7 @@ export function summarize(samples: number[], digits = 0): Summary {
 
 /** Prints a result and merges it into test-artifacts/bench.json. */
 export function report(name: string, summary: Summary, unit = 'ms'): void {
-  const dir = join(__dirname, '..', 'test-artifacts');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'bench.json');
-  let all: Record<string, unknown> = {};
-  try {
-    all = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    // first result
-  }
-  all[name] = { ...summary, unit, measuredAt: new Date().toISOString() };
-  writeFileSync(file, JSON.stringify(all, null, 2));
+  reportValue(name, { ...summary, unit, measuredAt: new Date().toISOString() });
   process.stdout.write(`${name}: n=${summary.count} p50=${summary.p50}${unit} p95=${summary.p95}${unit} p99=${summary.p99}${unit} min=${summary.min} max=${summary.max}\n`);
 }
 

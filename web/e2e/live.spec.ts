@@ -26,6 +26,24 @@ const meterValue = (page: Page, label: string) =>
   page.getByRole('meter', { name: label, exact: true }).getAttribute('aria-valuenow').then((v) => Number(v ?? 0));
 
 /** The realtime voice room in Debian Chromium against the whole platform (offline providers), SPEC §7. */
+/** Signs in as `name`, creates a realtime session through the API and opens its live room. */
+async function openLiveRoom(page: Page, base: string, name: string): Promise<string> {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Choose a scenario' }).waitFor();
+  const sessionId = await page.evaluate(async () => {
+    const response = await fetch('/api/sessions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('parley.token')}` },
+      body: JSON.stringify({ scenarioId: 'support-double-charge', mode: 'realtime', clientSessionStartedAt: new Date().toISOString() }),
+    });
+    return ((await response.json()) as { session: { id: string } }).session.id;
+  });
+  await page.goto(`${base}/#/live/${sessionId}`);
+  return sessionId;
+}
+
 describe('live voice practice in the browser', () => {
   let platform: TestPlatform;
   let base: string;
@@ -42,19 +60,7 @@ describe('live voice practice in the browser', () => {
     const { browser, context, consoleErrors } = await launchBrowser({ microphoneWav: wav });
     try {
       const page = await context.newPage();
-      await page.goto(`${base}/`);
-      await page.getByLabel('Your name').fill('live-trainee');
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Choose a scenario' }).waitFor();
-      const sessionId = await page.evaluate(async () => {
-        const response = await fetch('/api/sessions', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('parley.token')}` },
-          body: JSON.stringify({ scenarioId: 'support-double-charge', mode: 'realtime', clientSessionStartedAt: new Date().toISOString() }),
-        });
-        return ((await response.json()) as { session: { id: string } }).session.id;
-      });
-      await page.goto(`${base}/#/live/${sessionId}`);
+      await openLiveRoom(page, base, 'live-trainee');
 
       // Microphone check: the level moves with the trainee's voice. Tests turn echo cancellation off (STACK.md).
       const check = page.getByTestId('mic-check');
@@ -146,19 +152,7 @@ describe('live voice practice in the browser', () => {
     const { browser, context } = await launchBrowser({ allowMicrophone: false });
     try {
       const page = await context.newPage();
-      await page.goto(`${base}/`);
-      await page.getByLabel('Your name').fill('live-denied');
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Choose a scenario' }).waitFor();
-      const sessionId = await page.evaluate(async () => {
-        const response = await fetch('/api/sessions', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('parley.token')}` },
-          body: JSON.stringify({ scenarioId: 'support-double-charge', mode: 'realtime', clientSessionStartedAt: new Date().toISOString() }),
-        });
-        return ((await response.json()) as { session: { id: string } }).session.id;
-      });
-      await page.goto(`${base}/#/live/${sessionId}`);
+      await openLiveRoom(page, base, 'live-denied');
       await page.getByRole('button', { name: 'Check microphone' }).click();
       await page.getByText('Microphone access was denied.').waitFor();
       await page.getByText(/Set Microphone to “Allow”/).waitFor();

@@ -245,10 +245,12 @@ export class EvaluationService {
       take: 200,
     });
     let settled = 0;
+    // Jobs still waiting in the outbox may belong to these evaluations: counted once per round, not per row.
+    const outboxPending = stale.length ? await this.outbox.pending() : 0;
     for (const evaluation of stale) {
       const state = await this.jobState([requeueJobId(evaluation), firstJobId(evaluation.sessionId)]);
       if (state === 'alive') continue;
-      if (state === 'missing' && (await this.outbox.pending()) > 0) continue; // its job may still be on its way
+      if (state === 'missing' && outboxPending > 0) continue; // its job may still be on its way
       const written = await this.prisma.evaluation.updateMany({
         where: { id: evaluation.id, status: evaluation.status, updatedAt: evaluation.updatedAt },
         data: { status: 'failed', failureReason: 'The evaluation stopped unexpectedly; requeue it to try again', finishedAt: new Date() },
