@@ -128,4 +128,30 @@ describe('fake OpenAI server', () => {
     await reading; // ended (or failed) instead of hanging
     fake = await startFakeOpenAi(); // for afterEach
   });
+
+  it('adds a fixed latency to every response when asked, and writes streams at once with chunkPauseMs 0', async () => {
+    const slow = await startFakeOpenAi({ latencyMs: 150 });
+    const instant = await startFakeOpenAi({ chunkPauseMs: 0 });
+    try {
+      const timed = async (url: string) => {
+        const started = performance.now();
+        const response = await fetch(`${url}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
+        });
+        const body = await response.text();
+        return { ms: performance.now() - started, body };
+      };
+      const delayed = await timed(slow.url);
+      expect(delayed.ms).toBeGreaterThanOrEqual(150);
+      const fast = await timed(instant.url);
+      expect(fast.ms).toBeLessThan(150);
+      const contents = (body: string) => body.match(/"content":"[^"]*"/g);
+      expect(contents(fast.body)).toEqual(contents(delayed.body));
+    } finally {
+      await slow.close();
+      await instant.close();
+    }
+  });
 });

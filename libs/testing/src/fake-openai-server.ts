@@ -13,7 +13,17 @@ import { encodeMp3, encodeMp3Stereo, encodeWav, resampleLinear, synthesizeFlite 
  *   new OpenAI({ baseURL: fake.url, apiKey: 'test' });
  *   expect(fake.requestsTo('chat')).toHaveLength(3);
  *   await fake.close();
+ *
+ * Benchmarks pass `FakeOpenAiOptions` for a provider of known cost: `{ chunkPauseMs: 0 }` answers as fast as the
+ * socket allows (zero latency), `{ latencyMs: 300 }` adds a fixed time before every response.
  */
+
+export interface FakeOpenAiOptions {
+  /** Fixed latency before every response's headers (added to a behaviour's `delayHeadersMs`). Default 0. */
+  latencyMs?: number;
+  /** Pause between the chunks of a stream when the behaviour sets no `chunkDelayMs`. Default 1 ms; 0 writes them all at once. */
+  chunkPauseMs?: number;
+}
 
 export type FakeEndpoint = 'chat' | 'speech' | 'transcriptions';
 
@@ -84,7 +94,9 @@ const routes: Record<string, FakeEndpoint> = {
   '/v1/audio/transcriptions': 'transcriptions',
 };
 
-export async function startFakeOpenAi(): Promise<FakeOpenAi> {
+export async function startFakeOpenAi(options: FakeOpenAiOptions = {}): Promise<FakeOpenAi> {
+  const latencyMs = options.latencyMs ?? 0;
+  const chunkPauseMs = options.chunkPauseMs ?? 1;
   const requests: FakeRequest[] = [];
   const queues = new Map<FakeEndpoint, FakeBehaviour[]>();
   const defaults = new Map<FakeEndpoint, FakeBehaviour>();
@@ -121,13 +133,14 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     });
     const behaviour = nextBehaviour(endpoint);
 
-    if (behaviour.delayHeadersMs) await sleep(behaviour.delayHeadersMs);
+    const delay = (behaviour.delayHeadersMs ?? 0) + latencyMs;
+    if (delay) await sleep(delay);
     if (res.destroyed) return; // the client gave up while we were waiting
     if (behaviour.status) return sendError(res, behaviour.status, `fake OpenAI: scripted ${behaviour.status}`);
 
     const reply = typeof behaviour.reply === 'function' ? behaviour.reply(request) : behaviour.reply;
-    if (endpoint === 'chat') return answerChat(res, request, behaviour, reply);
-    if (endpoint === 'speech') return answerSpeech(res, request, behaviour, reply);
+    if (endpoint === 'chat') return answerChat(res, request, behaviour, reply, chunkPauseMs);
+    if (endpoint === 'speech') return answerSpeech(res, request, behaviour, reply, chunkPauseMs);
     const text = reply ?? FAKE_TRANSCRIPT;
     if (request.body.response_format === 'text') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end(text);
@@ -177,7 +190,7 @@ async function parseRequest(endpoint: FakeEndpoint, path: string, req: IncomingM
   return request;
 }
 
-async function answerChat(res: ServerResponse, request: FakeRequest, behaviour: FakeBehaviour, reply: string | undefined) {
+async function answerChat(res: ServerResponse, request: FakeRequest, behaviour: FakeBehaviour, reply: string | undefined, chunkPauseMs: number) {
   const body = request.body;
   const jsonMode = ['json_object', 'json_schema'].includes(body.response_format?.type);
   const content = behaviour.invalidJson ? NOT_JSON : (reply ?? (jsonMode ? FAKE_JUDGE_REPLY : FAKE_CHAT_REPLY));
@@ -233,7 +246,8 @@ async function answerChat(res: ServerResponse, request: FakeRequest, behaviour: 
     if (behaviour.stallAfterChunks !== undefined && index >= behaviour.stallAfterChunks) return; // hang, open
     const event = planned ?? chunk({ content: `${(performance.timeOrigin + performance.now()).toFixed(3)} ` });
     res.write(`data: ${JSON.stringify(event)}\n\n`);
-    await sleep(behaviour.chunkDelayMs ?? 1); // separate network writes, like a model producing tokens
+    const pause = behaviour.chunkDelayMs ?? chunkPauseMs;
+    if (pause) await sleep(pause); // separate network writes, like a model producing tokens
     if (res.destroyed) return;
   }
   res.end('data: [DONE]\n\n');
@@ -249,7 +263,7 @@ function chatAudio(text: string, format: string | undefined): Promise<Buffer> {
   });
 }
 
-async function answerSpeech(res: ServerResponse, request: FakeRequest, behaviour: FakeBehaviour, reply: string | undefined) {
+async function answerSpeech(res: ServerResponse, request: FakeRequest, behaviour: FakeBehaviour, reply: string | undefined, chunkPauseMs: number) {
   const format = request.body.response_format ?? 'mp3';
   if (format !== 'mp3') return sendError(res, 400, `fake OpenAI: speaks only mp3, not ${format}`);
   const { sampleRate = 24_000, channels = 1 } = behaviour.speechFormat ?? {};
@@ -258,7 +272,7 @@ async function answerSpeech(res: ServerResponse, request: FakeRequest, behaviour
   for (let at = 0, index = 0; at < mp3.length; at += SPEECH_CHUNK_BYTES, index++) {
     if (behaviour.stallAfterChunks !== undefined && index >= behaviour.stallAfterChunks) return;
     res.write(mp3.subarray(at, at + SPEECH_CHUNK_BYTES));
-    await sleep(1);
+    if (chunkPauseMs) await sleep(chunkPauseMs);
     if (res.destroyed) return;
   }
   res.end();
