@@ -1,7 +1,8 @@
 import { AppError } from './errors';
 import { z } from 'zod';
 
-export const Role = z.enum(['trainee', 'author']);
+/** `operator` reaches the queue dashboard (/admin/queues); it grants nothing in the product itself. */
+export const Role = z.enum(['trainee', 'author', 'operator']);
 export type Role = z.infer<typeof Role>;
 
 /** Who is calling; every command that touches user data carries it and is scoped to it. */
@@ -30,4 +31,20 @@ export function callerOf(request: unknown): Caller {
     throw new AppError('unauthorized', 'Command without an authenticated caller');
   }
   return value;
+}
+
+/** `GET /api/auth/config` (public): how the web client signs in. */
+export interface AuthConfigResponse {
+  /** `dev`: a name is enough (POST /api/auth/dev-token); `jwt`: a token from the operator's identity provider. */
+  mode: 'dev' | 'jwt';
+  /** Present when the gateway trusts an OpenID Connect issuer: sign in there with authorization code + PKCE. */
+  oidc?: {
+    issuer: string;
+    clientId: string;
+    /** Space-separated scopes to request. */
+    scopes: string;
+    /** The API audience to request an access token for; absent: the ID token is the bearer token. */
+    audience?: string;
+    providerName: string;
+  };
 }

@@ -26,12 +26,12 @@ export class AuthGuard implements CanActivate {
     private readonly tokens: TokenService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
-    const caller = this.tokens.fromAuthorizationHeader(request.headers.authorization);
+    const caller = await this.tokens.fromAuthorizationHeader(request.headers.authorization);
     request.caller = caller;
     addLogFields({ userId: caller.userId });
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);

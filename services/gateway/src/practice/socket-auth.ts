@@ -32,27 +32,25 @@ export function handshakeError(error: unknown): HandshakeError {
  * the user's socket budget, and leaves the caller on `socket.data`. Any failure refuses the connection.
  */
 export function socketAuthMiddleware(
-  verify: (token: string) => Caller,
+  verify: (token: string) => Caller | Promise<Caller>,
   countConnection: (caller: Caller) => Promise<void>,
 ) {
   return (socket: Pick<Socket, 'handshake' | 'data'>, next: (error?: Error) => void): void => {
-    let caller: Caller;
-    try {
-      const token = handshakeToken(socket.handshake);
-      if (!token) {
-        throw new AppError('unauthorized', 'Sign in first: send the access token as auth.token or an Authorization: Bearer header');
-      }
-      caller = verify(token);
-    } catch (error) {
-      next(handshakeError(error));
+    const token = handshakeToken(socket.handshake);
+    if (!token) {
+      next(handshakeError(new AppError('unauthorized', 'Sign in first: send the access token as auth.token or an Authorization: Bearer header')));
       return;
     }
-    countConnection(caller).then(
-      () => {
+    // Verification may be asynchronous (an identity provider's keys are fetched on first use).
+    Promise.resolve()
+      .then(() => verify(token))
+      .then(async (caller) => {
+        await countConnection(caller);
         (socket.data as { caller?: Caller }).caller = caller;
-        next();
-      },
-      (error: unknown) => next(handshakeError(error)),
-    );
+      })
+      .then(
+        () => next(),
+        (error: unknown) => next(handshakeError(error)),
+      );
   };
 }
