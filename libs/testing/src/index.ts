@@ -3,6 +3,7 @@ export * from './platform';
 export * from './ports';
 export * from './http';
 export * from './tcp-proxy';
+export * from './balancer';
 export * from './fake-openai-server';
 export * from './servers';
 export * from './fake-realtime-server';

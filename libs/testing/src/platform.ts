@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { startS3rver } from '@parley/storage';
+import { GatewayBalancer } from './balancer';
 import { databaseUrl, testInfra } from './infra';
 import { freePort } from './ports';
 
@@ -34,6 +35,18 @@ export interface PlatformOptions {
   /** NATS and Redis of this platform when not the shared test servers (e.g. servers a chaos test starts and stops). */
   natsUrl?: string;
   redisUrl?: string;
+  /**
+   * At least this many processes of a service (default 1). `PARLEY_TEST_REPLICAS=n` raises every service of every
+   * platform to at least n, which is how `npm run test:scaled` runs the suites against a scaled-out deployment.
+   */
+  replicas?: Partial<Record<ServiceName, number>>;
+}
+
+/** The replicas every platform starts of each service (`PARLEY_TEST_REPLICAS`, default 1). */
+export function defaultReplicas(): number {
+  const value = Number(process.env.PARLEY_TEST_REPLICAS ?? 1);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`PARLEY_TEST_REPLICAS must be a positive integer, not ${process.env.PARLEY_TEST_REPLICAS}`);
+  return value;
 }
 
 interface RunningService {
@@ -41,6 +54,8 @@ interface RunningService {
   port: number;
   process: ChildProcess;
   exited: Promise<number | null>;
+  /** Its `/ready` has answered 200 (the balancer only sends traffic to ready gateways). */
+  ready: boolean;
 }
 
 /**
@@ -51,7 +66,9 @@ interface RunningService {
 export class TestPlatform {
   /** Keyed by `name` for the first instance and `name#n` for further replicas. */
   private readonly running = new Map<string, RunningService>();
-  private readonly ports = new Map<ServiceName, number>();
+  /** Ports by replica key: a restarted process gets its old port back, as a restarted pod keeps its address. */
+  private readonly ports = new Map<string, number>();
+  private balancer: GatewayBalancer | null = null;
 
   private constructor(
     readonly namespace: string,
@@ -77,7 +94,15 @@ export class TestPlatform {
       options,
     );
     try {
-      await Promise.all(options.services.map((name) => platform.startService(name)));
+      // One wave per replica: the first processes create the streams and consumers the others then join.
+      const waves = Math.max(...options.services.map((name) => platform.replicas(name)));
+      for (let replica = 1; replica <= waves; replica++) {
+        const wave = options.services.filter((name) => platform.replicas(name) >= replica);
+        await Promise.all(wave.map((name) => platform.startService(name, {}, replica)));
+      }
+      if (options.services.includes('gateway') && platform.replicas('gateway') > 1) {
+        platform.balancer = await GatewayBalancer.start(() => platform.readyPorts('gateway'));
+      }
     } catch (error) {
       await platform.stop();
       throw error;
@@ -100,14 +125,24 @@ export class TestPlatform {
     return this.running.has(replicaKey(name, replica));
   }
 
-  /** Base URL of a running service, e.g. http://127.0.0.1:41234. */
+  /** How many processes of `name` this platform starts. */
+  replicas(name: ServiceName): number {
+    return Math.max(this.options.replicas?.[name] ?? 1, defaultReplicas());
+  }
+
+  /**
+   * Base URL of a service, e.g. http://127.0.0.1:41234: of its first replica, except for a scaled-out gateway,
+   * where it is a round-robin balancer in front of every gateway replica (GatewayBalancer), so the clients of a
+   * test cross replicas the way they would behind a load balancer.
+   */
   url(name: ServiceName): string {
+    if (name === 'gateway' && this.balancer) return this.balancer.url;
     const port = this.ports.get(name);
     if (!port) throw new Error(`${name} was never started`);
     return `http://127.0.0.1:${port}`;
   }
 
-  /** Base URL of a further replica started with `startService(name, env, replica)`. */
+  /** Base URL of one replica (1 is the first), bypassing the balancer. */
   replicaUrl(name: ServiceName, replica: number): string {
     const service = this.running.get(replicaKey(name, replica));
     if (!service) throw new Error(`${name} replica ${replica} is not running`);
@@ -138,8 +173,8 @@ export class TestPlatform {
   async startService(name: ServiceName, extraEnv: Record<string, string> = {}, replica = 1): Promise<void> {
     const key = replicaKey(name, replica);
     if (this.running.has(key)) throw new Error(`${key} is already running`);
-    const port = replica === 1 ? (this.ports.get(name) ?? (await freePort())) : await freePort();
-    if (replica === 1) this.ports.set(name, port);
+    const port = this.ports.get(key) ?? (await freePort());
+    this.ports.set(key, port);
     mkdirSync(LOG_DIR, { recursive: true });
     const logFile = join(LOG_DIR, `${this.namespace}-${key.replace('#', '-')}.log`);
     const log = createWriteStream(logFile, { flags: 'a' });
@@ -150,12 +185,18 @@ export class TestPlatform {
     child.stdout!.pipe(log, { end: false });
     child.stderr!.pipe(log, { end: false });
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-    this.running.set(key, { name, port, process: child, exited });
+    const service: RunningService = { name, port, process: child, exited, ready: false };
+    this.running.set(key, service);
     void exited.then(() => {
       this.running.delete(key);
       log.end();
     });
     await this.waitReady(key, `http://127.0.0.1:${port}`, exited, logFile);
+    service.ready = true;
+  }
+
+  private readyPorts(name: ServiceName): number[] {
+    return [...this.running.values()].filter((s) => s.name === name && s.ready).map((s) => s.port);
   }
 
   private async waitReady(name: string, url: string, exited: Promise<number | null>, logFile: string): Promise<void> {
@@ -175,6 +216,7 @@ export class TestPlatform {
   async stopService(name: ServiceName, signal: NodeJS.Signals = 'SIGTERM', replica = 1): Promise<void> {
     const service = this.running.get(replicaKey(name, replica));
     if (!service) return;
+    service.ready = false;
     service.process.kill(signal);
     await service.exited;
   }
@@ -186,6 +228,7 @@ export class TestPlatform {
 
   /** Stops every process and removes everything this platform created. */
   async stop(): Promise<void> {
+    await this.balancer?.close();
     await Promise.all(
       [...this.running.values()].map(async ({ process: child, exited }) => {
         child.kill('SIGTERM');

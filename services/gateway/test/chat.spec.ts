@@ -188,9 +188,10 @@ describe('text practice, model roleplayer', () => {
     platform = await TestPlatform.start({
       services: ['gateway', 'session', 'turn-pipeline'],
       env: { LLM_BASE_URL: fake.url, LLM_API_KEY: 'test-key', LLM_MODEL: 'fake-model', LLM_TIMEOUT_MS: '1500' },
+      replicas: { gateway: 2 },
     });
-    await platform.startService('gateway', {}, 2);
-    gateway = platform.url('gateway');
+    // Each replica by its own address (not the balancer), so the resumed stream surely crosses gateways.
+    gateway = platform.replicaUrl('gateway', 1);
     secondGateway = platform.replicaUrl('gateway', 2);
     token = await devToken(gateway, 'chat-model-trainee');
   }, 120_000);

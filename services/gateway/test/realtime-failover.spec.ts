@@ -28,8 +28,11 @@ describe('realtime: the owner replica dies (offline providers)', () => {
   let question: Int16Array;
 
   beforeAll(async () => {
-    platform = await TestPlatform.start({ services: ['gateway', 'session', 'turn-pipeline'], env: { RT_REJOIN_GRACE_MS: '1500' } });
-    await platform.startService('session', {}, 2);
+    platform = await TestPlatform.start({
+      services: ['gateway', 'session', 'turn-pipeline'],
+      env: { RT_REJOIN_GRACE_MS: '1500' },
+      replicas: { session: 2 },
+    });
     gateway = platform.url('gateway');
     question = trimSilence(await speechPcm('Could you please verify the email on your account'));
   }, 120_000);
