@@ -11,7 +11,7 @@ import { ChatStreamReader } from './chat/chat-stream.reader';
 import { ProgressController } from './progress/progress.controller';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { AppErrorFilter } from './errors/app-error.filter';
-import { RateLimitGuard, RateLimiter } from './rate-limit.guard';
+import { RestRateLimitGuard, SocketRateLimiter, rateLimitModule } from './rate-limit';
 import { PracticeGateway } from './practice/practice.gateway';
 import { PracticePushes } from './practice/practice-pushes.service';
 import { PushConsumers } from './practice/push-consumers';
@@ -24,12 +24,13 @@ export function gatewayModule(config: GatewayConfig) {
     imports: [
       ObservabilityModule.forRoot({ service: 'gateway', logLevel: config.LOG_LEVEL }),
       BusModule.forService('gateway', config),
+      rateLimitModule(config),
     ],
     controllers: [AuthController, CatalogController, SessionsController, ChatController, ProgressController],
     providers: [
       { provide: GATEWAY_CONFIG, useValue: config },
       TokenService,
-      RateLimiter,
+      SocketRateLimiter,
       CommandContext,
       ChatStreamReader,
       PracticeGateway,
@@ -38,7 +39,7 @@ export function gatewayModule(config: GatewayConfig) {
       PushConsumers,
       // Order matters: authenticate first so the limiter can count per user.
       { provide: APP_GUARD, useClass: AuthGuard },
-      { provide: APP_GUARD, useClass: RateLimitGuard },
+      { provide: APP_GUARD, useClass: RestRateLimitGuard },
       { provide: APP_FILTER, useClass: AppErrorFilter },
     ],
     exports: [GATEWAY_CONFIG, TokenService],

@@ -19,7 +19,7 @@ describe('practice socket gateway', () => {
   const sessionId = '3f2c1d7e-8a9b-4c5d-9e0f-1a2b3c4d5e6f';
   const state = { session: { id: sessionId, status: 'active' }, turns: [] };
   const bus = { request: jest.fn() };
-  const limiter = { hit: jest.fn() };
+  const limiter = { connection: jest.fn(), event: jest.fn() };
   let http: HttpServer;
   let io: Server;
   let url: string;
@@ -30,7 +30,7 @@ describe('practice socket gateway', () => {
     http = createServer();
     io = new Server(http, { maxHttpBufferSize: SOCKET_MAX_BUFFER_BYTES });
     const namespace = io.of(PRACTICE_NAMESPACE) as unknown as PracticeNamespace;
-    const gateway = new PracticeGateway(bus as never, tokens, limiter as never, new RealtimeRelay(bus as never), config, new Metrics('gateway-test'));
+    const gateway = new PracticeGateway(bus as never, tokens, limiter as never, new RealtimeRelay(bus as never), new Metrics('gateway-test'));
     gateway.server = namespace;
     gateway.afterInit(namespace);
     namespace.on('connection', (socket) => gateway.handleConnection(socket));
@@ -45,7 +45,8 @@ describe('practice socket gateway', () => {
 
   beforeEach(() => {
     bus.request.mockReset();
-    limiter.hit.mockReset().mockResolvedValue(undefined);
+    limiter.connection.mockReset().mockResolvedValue(undefined);
+    limiter.event.mockReset().mockResolvedValue(undefined);
   });
 
   function client(options: { token?: string; headers?: Record<string, string> } = {}): ClientSocket {
@@ -107,7 +108,8 @@ describe('practice socket gateway', () => {
     const pushed = new Promise((resolve) => socket.once('termination', resolve));
     io.of(PRACTICE_NAMESPACE).to(sessionRoom(sessionId)).emit('termination', { sessionId, reason: 'manual_stop', message: 'm' });
     await expect(pushed).resolves.toMatchObject({ sessionId, reason: 'manual_stop' });
-    expect(limiter.hit).toHaveBeenCalledWith('socket:user:trainee-1', config.SOCKET_RATE_LIMIT_PER_MINUTE);
+    expect(limiter.connection).toHaveBeenCalledWith({ userId: 'trainee-1', roles: ['trainee'] });
+    expect(limiter.event).toHaveBeenCalledWith({ userId: 'trainee-1', roles: ['trainee'] }, expect.any(String));
   });
 
   it("relays the session service's refusal (another user's session is 404) without joining", async () => {
@@ -193,9 +195,11 @@ describe('practice socket gateway', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     const inherited = await socket.timeout(2000).emitWithAck('toString' as never, {} as never);
     expect(inherited).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
-    limiter.hit.mockRejectedValue(new AppError('rate_limited', 'Too many requests; slow down', { retryAfterSec: 12 }));
+    limiter.event.mockRejectedValue(new AppError('rate_limited', 'Too many requests; slow down', { retryAfterSec: 12 }));
     const limited = await socket.timeout(2000).emitWithAck('join', { sessionId });
     expect(limited).toMatchObject({ ok: false, error: { code: 'rate_limited', status: 429, retryAfterSec: 12 } });
+    // Unknown events are counted too.
+    expect(await socket.timeout(2000).emitWithAck('dance' as never, {} as never)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     expect(bus.request).not.toHaveBeenCalled();
   });
 });

@@ -1,4 +1,4 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
 import { Bus, newContext, type MessageContext } from '@parley/bus';
 import {
@@ -25,9 +25,8 @@ import {
 import { Metrics, addLogFields, withLogContext } from '@parley/observability';
 import type { Counter, Gauge } from 'prom-client';
 import { TokenService } from '../auth/token.service';
-import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { toAppError } from '../errors/app-error.filter';
-import { RateLimiter } from '../rate-limit.guard';
+import { SocketRateLimiter } from '../rate-limit';
 import { requireSessionId } from '../sessions/session-id';
 import { turnAudioBytes } from '../sessions/turn-audio';
 import { FrameBudget, parseFrame } from './realtime-frames';
@@ -87,9 +86,8 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
   constructor(
     private readonly bus: Bus,
     private readonly tokens: TokenService,
-    private readonly limiter: RateLimiter,
+    private readonly limiter: SocketRateLimiter,
     private readonly relay: RealtimeRelay,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     metrics: Metrics,
   ) {
     this.connections = metrics.gauge('socket_connections', 'Practice sockets connected to this gateway replica');
@@ -100,7 +98,7 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
     namespace.use(
       socketAuthMiddleware(
         (token) => this.tokens.verify(token),
-        (caller) => this.countAgainstBudget(caller),
+        (caller) => this.limiter.connection(caller),
       ),
     );
   }
@@ -119,16 +117,25 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
     }
     // Frames have no ack and arrive up to 100 times a second: a path of their own, without Redis or schemas.
     socket.on('audio_frame', (payload: unknown) => this.frame(socket, payload));
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      if (typeof event === 'string' && (Object.hasOwn(this.handlers, event) || event === 'audio_frame')) return;
-      this.respond(socket, String(event), lastFunction(args), {
-        ok: false,
-        error: new AppError('validation_failed', `Unknown event ${String(event).slice(0, 40)}`).toJSON(),
-      });
+    // Every event but frames is counted before any handler runs, unknown ones included (socket.use sees every
+    // event; onAny listeners would run before it). Over the limit, or unknown: answered here, going no further.
+    socket.use(([event, ...args], next) => {
+      if (event === 'audio_frame') return next();
+      const ack = lastFunction(args);
+      this.limiter.event(socket.data.caller, socket.id).then(
+        () => {
+          if (Object.hasOwn(this.handlers, event)) return next();
+          this.respond(socket, String(event), ack, {
+            ok: false,
+            error: new AppError('validation_failed', `Unknown event ${String(event).slice(0, 40)}`).toJSON(),
+          });
+        },
+        (error: unknown) => this.respond(socket, String(event), ack, { ok: false, error: toAppError(error).toJSON() }),
+      );
     });
   }
 
-  /** One event: rate limit, run the handler in its own log context, answer through the ack (or `error`). */
+  /** One event (already counted): run the handler in its own log context, answer through the ack (or `error`). */
   private dispatch(socket: PracticeSocket, event: keyof typeof this.handlers, args: unknown[]): void {
     const ack = lastFunction(args);
     const payload = args[0] === ack ? undefined : args[0];
@@ -137,7 +144,6 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
     void withLogContext({ correlationId: context.correlationId, userId: caller.userId }, async () => {
       let response: AckResponse;
       try {
-        await this.countAgainstBudget(caller);
         const result = await this.handlers[event](payload, caller, socket, context);
         response = { ok: true, ...result };
       } catch (error) {
@@ -161,11 +167,6 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
     } catch (error) {
       this.logger.warn({ err: error, event }, 'could not answer a socket event');
     }
-  }
-
-  /** Connections and events share one per-user budget, counted in Redis across replicas. */
-  private countAgainstBudget(caller: Caller): Promise<void> {
-    return this.limiter.hit(`socket:user:${caller.userId}`, this.config.SOCKET_RATE_LIMIT_PER_MINUTE);
   }
 
   private async join(payload: unknown, caller: Caller, socket: PracticeSocket, context: MessageContext): Promise<SessionState> {
