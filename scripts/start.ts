@@ -2,12 +2,19 @@
  * `npm start`: the whole platform on this machine. Makes sure Postgres, Redis and NATS answer (starting or
  * installing them when it can), starts a local S3 server unless S3_ENDPOINT is set, migrates and seeds the
  * database, starts the five services and prints the URL. Ctrl-C stops everything it started, and nothing else.
+ *
+ * `--replicas n` (`npm run start:scaled`: 2) starts n processes of every service, with a round-robin balancer in
+ * front of the gateways at the printed URL. The console shows progress, then only the services' warnings and
+ * errors; their full JSON logs go to .data/logs/<service>[-<replica>].log.
  */
 import { ensureDatabase, createPrismaClient, migrateDatabase, seedDatabase } from '@parley/db';
 import { startS3rver } from '@parley/storage';
+import { GatewayBalancer } from '@parley/testing';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { relayServiceLogs } from './service-logs';
 
 // Compiled to scripts/dist/start.js.
 const ROOT = resolve(__dirname, '../..');
@@ -19,6 +26,19 @@ const SERVICES = [
   { name: 'gateway', portVar: 'GATEWAY_PORT', port: 8080 },
 ] as const;
 const COLORS = ['36', '35', '33', '32', '34'];
+/** Replica n > 1 of a service listens this much above the first (8081, 8181, 8281...). */
+const REPLICA_PORT_STEP = 100;
+const LOG_DIR = join(ROOT, '.data', 'logs');
+
+type Service = (typeof SERVICES)[number];
+interface Replica {
+  service: Service;
+  replica: number;
+  /** `gateway`, `gateway#2`: how its lines are prefixed. */
+  label: string;
+  port: number;
+  color: string;
+}
 
 const env: NodeJS.ProcessEnv = {
   DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/parley',
@@ -27,6 +47,7 @@ const env: NodeJS.ProcessEnv = {
   ...process.env,
 };
 const children: { name: string; process: ChildProcess }[] = [];
+let balancer: GatewayBalancer | null = null;
 const cleanups: (() => Promise<void> | void)[] = [];
 let stopping = false;
 
@@ -88,27 +109,56 @@ async function prepareDatabase(): Promise<void> {
   say('database migrated and seeded');
 }
 
-function startService(service: (typeof SERVICES)[number], color: string): void {
+function replicasOption(): number {
+  const { values } = parseArgs({ options: { replicas: { type: 'string' } } });
+  const replicas = Number(values.replicas ?? env.PARLEY_REPLICAS ?? 1);
+  if (!Number.isInteger(replicas) || replicas < 1) {
+    say(`--replicas must be a positive whole number, not ${values.replicas ?? env.PARLEY_REPLICAS}`);
+    process.exit(1);
+  }
+  return replicas;
+}
+
+/**
+ * Every process to start. A service's first replica keeps its configured port; further ones step up from it. With
+ * several gateways the configured gateway port is the balancer's, and the gateways step up from it.
+ */
+function plan(replicas: number): Replica[] {
+  return SERVICES.flatMap((service, i) => {
+    const base = Number(env[service.portVar] ?? service.port);
+    const shift = service.name === 'gateway' && replicas > 1 ? 1 : 0;
+    return Array.from({ length: replicas }, (_, r) => ({
+      service,
+      replica: r + 1,
+      label: r === 0 ? service.name : `${service.name}#${r + 1}`,
+      port: base + (r + shift) * REPLICA_PORT_STEP,
+      color: COLORS[i]!,
+    }));
+  });
+}
+
+function startService(target: Replica): void {
+  const { service, replica, label, port, color } = target;
   const child = spawn(process.execPath, [join(ROOT, 'services', service.name, 'dist', 'main.js')], {
-    env: { [service.portVar]: String(service.port), ...env },
+    env: { ...env, [service.portVar]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const prefix = `\x1b[${color}m${service.name.padEnd(13)}\x1b[0m| `;
-  const relay = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line) process.stdout.write(prefix + line + '\n');
-  };
-  child.stdout!.on('data', relay);
-  child.stderr!.on('data', relay);
+  const file = join(LOG_DIR, `${service.name}${replica === 1 ? '' : `-${replica}`}.log`);
+  const prefix = `\x1b[${color}m${label.padEnd(15)}\x1b[0m| `;
+  const log = relayServiceLogs([child.stdout!, child.stderr!], file, prefix, (line) => process.stdout.write(`${line}\n`));
   child.once('exit', (code, signal) => {
+    log.close();
     if (!stopping) {
-      say(`${service.name} exited (${signal ?? code}); stopping everything`);
+      // Its info lines were only in the file: show how it ended.
+      for (const line of log.tail().slice(-10)) process.stdout.write(`${prefix}\x1b[2m${line}\x1b[0m\n`);
+      say(`${label} exited (${signal ?? code}); its log: ${relative(ROOT, file)}; stopping everything`);
       void shutdown(1);
     }
   });
-  children.push({ name: service.name, process: child });
+  children.push({ name: label, process: child });
 }
 
-async function waitReady(name: string, port: number, timeoutMs = 60_000): Promise<void> {
+async function waitReady(name: string, port: number, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false)) return;
@@ -121,6 +171,7 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   say('stopping...');
+  await balancer?.close();
   await Promise.all(
     children.map(
       ({ process: child }) =>
@@ -139,13 +190,34 @@ async function shutdown(code: number): Promise<void> {
 async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  const replicas = replicasOption();
   ensureInfrastructure();
   await ensureObjectStorage();
   await prepareDatabase();
-  SERVICES.forEach((service, i) => startService(service, COLORS[i]!));
-  const ports = Object.fromEntries(SERVICES.map((s) => [s.name, Number(env[s.portVar] ?? s.port)]));
-  await Promise.all(SERVICES.map((s) => waitReady(s.name, ports[s.name]!)));
-  say(`all services ready. Open \x1b[1;4mhttp://127.0.0.1:${ports.gateway}/\x1b[0m  (Ctrl-C stops everything)`);
+  mkdirSync(LOG_DIR, { recursive: true });
+  const processes = plan(replicas);
+  say(
+    `starting ${SERVICES.length} services${replicas > 1 ? ` × ${replicas} replicas` : ''}; ` +
+      `only their warnings and errors are shown here, full logs in ${relative(ROOT, LOG_DIR)}/`,
+  );
+  // Replica by replica: the first processes create the streams and consumers the others then join.
+  for (let replica = 1; replica <= replicas; replica++) {
+    const wave = processes.filter((p) => p.replica === replica);
+    wave.forEach(startService);
+    await Promise.all(
+      wave.map(async (p) => {
+        await waitReady(p.label, p.port);
+        say(`${p.label} ready on port ${p.port}`);
+      }),
+    );
+  }
+  const gatewayPort = Number(env.GATEWAY_PORT ?? 8080);
+  if (replicas > 1) {
+    const gateways = processes.filter((p) => p.service.name === 'gateway').map((p) => p.port);
+    balancer = await GatewayBalancer.start(() => gateways, gatewayPort);
+    say(`balancer on port ${gatewayPort}: requests and sockets take turns over the gateways (${gateways.join(', ')})`);
+  }
+  say(`all services ready. Open \x1b[1;4mhttp://127.0.0.1:${gatewayPort}/\x1b[0m  (Ctrl-C stops everything)`);
 }
 
 main().catch((error: unknown) => {
