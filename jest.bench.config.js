@@ -1,10 +1,13 @@
-/** `npm run bench`: latency benchmarks against the real platform (not part of `npm test`). */
+/** `npm run bench`: every latency path against the real platform and its raw baseline (not part of `npm test`). */
 const base = require('./jest.config');
 
 module.exports = {
   ...base,
   roots: ['<rootDir>/bench'],
   testMatch: ['**/*.bench.ts'],
-  testTimeout: 900_000,
+  globalSetup: '<rootDir>/bench/global-setup.ts',
+  globalTeardown: '<rootDir>/bench/global-teardown.ts',
+  testSequencer: '<rootDir>/bench/sequencer.js',
+  testTimeout: 1_800_000,
   maxWorkers: 1,
 };

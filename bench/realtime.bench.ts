@@ -6,14 +6,13 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { scenarioWithEndCriteria } from '../services/gateway/test/practice-client';
 import { speechPcm } from '../services/gateway/test/realtime-client';
+import { CAPACITY_ENV, LEVELS, ProcessSampler, levelFigure, recordExtra, recordLevel, recordProcesses, type LevelFigure } from './harness';
 import {
   histogramDelta,
   histogramQuantile,
   histogramShareAbove,
   parseHistogram,
   parseMetric,
-  report,
-  reportValue,
   summarize,
   table,
   type PromHistogram,
@@ -31,10 +30,9 @@ import {
 
 const SESSIONS = Number(process.env.BENCH_RT_SESSIONS ?? 4);
 const UTTERANCES = Number(process.env.BENCH_RT_UTTERANCES ?? 30);
-const LEVELS = (process.env.BENCH_RT_LEVELS ?? '10,50,100,200').split(',').map(Number);
 const LEVEL_WINDOW_MS = Number(process.env.BENCH_RT_WINDOW_MS ?? 15_000);
 /** Frame sizes tried at the highest level after the 20 ms ramp. */
-const EXTRA_FRAME_MS = (process.env.BENCH_RT_FRAME_MS ?? '40,100').split(',').filter(Boolean).map(Number);
+const EXTRA_FRAME_MS = (process.env.BENCH_RT_FRAME_MS ?? '').split(',').filter(Boolean).map(Number);
 /** Each capacity session says something short this often (random phase). */
 const SPEECH_PERIOD_MS = Number(process.env.BENCH_RT_SPEECH_PERIOD_MS ?? 8_000);
 /** Session service overrides for experiments, e.g. BENCH_RT_SESSION_ENV='RT_DECODERS=4'. */
@@ -293,9 +291,19 @@ const metricsText = async (url: string) => (await fetch(`${url}/metrics`)).text(
 describe('realtime voice benchmark', () => {
   const summaries: Record<string, Summary | null> = {};
   const lines: Array<Array<string | number | null>> = [['figure', 'n', 'p50', 'p95', 'p99', 'max', 'target', 'met']];
+  /** The report's figure for each latency of the offline run (the rest go to its extras). */
+  const figureIds: Record<string, { id: string; title: string }> = {
+    rt_speech_end_to_first_audio_ms: { id: 'rt_first_audio_offline', title: 'realtime speech end → first AI audio chunk (offline providers)' },
+    rt_barge_in_reaction_ms: { id: 'rt_barge_in_offline', title: 'realtime barge-in reaction: first voiced frame → interrupted (offline)' },
+    rt_speech_end_to_final_transcript_ms: { id: 'rt_final_transcript_offline', title: 'realtime speech end → final transcript (offline)' },
+  };
   const line = (name: string, s: Summary | null, target: string, met: boolean | null) => {
     summaries[name] = s;
-    if (s) report(name, s);
+    const figure = figureIds[name];
+    if (figure && s) {
+      const level: LevelFigure = { sessions: SESSIONS, n: s.count, errors: 0, errorRate: 0, p50: s.p50, p90: null, p95: s.p95, p99: s.p99, max: s.max };
+      recordLevel(figure.id, { title: figure.title, providers: 'offline', unit: 'ms', note: `${SESSIONS} sessions, not ramped` }, level);
+    } else if (s) recordExtra(name, s);
     lines.push([name, s?.count ?? 0, s?.p50 ?? null, s?.p95 ?? null, s?.p99 ?? null, s?.max ?? null, target, met === null ? '-' : met ? 'yes' : 'NO']);
   };
 
@@ -310,7 +318,7 @@ describe('realtime voice benchmark', () => {
     beforeAll(async () => {
       platform = await TestPlatform.start({
         services: ['gateway', 'session', 'turn-pipeline'],
-        env: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000', SOCKET_RATE_LIMIT_PER_MINUTE: '100000' },
+        env: CAPACITY_ENV,
         serviceEnv: { session: SESSION_ENV },
       });
     }, 120_000);
@@ -459,7 +467,7 @@ describe('realtime voice benchmark', () => {
       line('rt_vad_end_event_to_final_transcript_ms', summaryOrNull(finalAfterVadEnd), '-', null);
       line('rt_barge_in_reaction_ms', bi, 'p99 <= 150', bi ? bi.p99 <= 150 : null);
       for (const [key, samples] of Object.entries(server)) line(`rt_server_${key}`, summaryOrNull(samples), '(server)', null);
-      reportValue('rt_latency_run', {
+      recordExtra('rt_latency_run', {
         sessions: SESSIONS,
         utterances: SESSIONS * UTTERANCES,
         aiTurnsMeasured: aiTurns,
@@ -487,16 +495,7 @@ describe('realtime voice benchmark', () => {
       fake = await startFakeOpenAi();
       platform = await TestPlatform.start({
         services: ['gateway', 'session', 'turn-pipeline'],
-        env: {
-          LOG_LEVEL: 'warn',
-          LLM_BASE_URL: fake.url,
-          LLM_API_KEY: 'k',
-          LLM_MODEL: 'fake',
-          MAX_ACTIVE_SESSIONS: '2000',
-          RATE_LIMIT_PER_MINUTE: '1000000',
-          SOCKET_RATE_LIMIT_PER_MINUTE: '1000000',
-          GENERATION_CONCURRENCY: '4096',
-        },
+        env: { ...CAPACITY_ENV, LLM_BASE_URL: fake.url, LLM_API_KEY: 'k', LLM_MODEL: 'fake' },
         serviceEnv: { session: SESSION_ENV },
       });
     }, 120_000);
@@ -588,10 +587,12 @@ describe('realtime voice benchmark', () => {
         const endedBefore = live.filter((s) => s.client.terminated || s.client.disconnected).length;
         for (const s of live) s.streamer.lateness = [];
         lag.reset();
+        const sampler = new ProcessSampler().start();
         const windowStart = performance.now();
         const marks = live.map((s) => ({ s, events: s.client.events.length, spoken: s.spoken.length }));
         await sleep(LEVEL_WINDOW_MS);
         const windowEnd = performance.now();
+        const usage = sampler.stop();
         const framesSent = live.reduce((n, s) => n + s.streamer.frames, 0) - framesBefore;
         const clientCpu = process.cpuUsage(clientCpuBefore);
         const sessionAfter = await metricsText(session);
@@ -670,7 +671,24 @@ describe('realtime voice benchmark', () => {
         };
         results.push(result);
         process.stdout.write(`${JSON.stringify(result)}\n`);
-        reportValue('rt_capacity', { levels: results, measuredAt: new Date().toISOString() });
+        recordExtra('rt_capacity', { levels: results, measuredAt: new Date().toISOString() });
+        if (frameMs === 20 && speaking) {
+          // The ramp's figures: frame handling (server histogram; its errors are the level's failed operations) and the
+          // speech-start push (first voiced frame sent → `speech {speaking: true}` received).
+          const failed = missing + errorEvents + ended;
+          const q = (x: number) => round(handled ? (histogramQuantile(handled, x)?.value ?? NaN) * 1000 : null, 2);
+          recordLevel(
+            'rt_frame_handling',
+            { title: 'realtime frame handling (session, parley_rt_frame_handling_seconds)', providers: 'zero', unit: 'ms', baseline: 'raw_socketio_echo_frame' },
+            { sessions: live.length, n: handled?.count ?? 0, errors: failed, errorRate: round(errorRate, 4) ?? 0, p50: q(0.5), p90: q(0.9), p95: q(0.95), p99: q(0.99), max: null },
+          );
+          recordLevel(
+            'rt_speech_start_event',
+            { title: 'realtime first voiced frame → speech-start push (60 ms onset floor)', providers: 'zero', unit: 'ms', baseline: 'raw_socketio_echo_frame' },
+            levelFigure(live.length, startLag, missing),
+          );
+          recordProcesses('realtime', live.length, usage);
+        }
         return result;
       };
 
@@ -701,7 +719,7 @@ describe('realtime voice benchmark', () => {
 
       const sustained20 = results.filter((r) => r.frameMs === 20 && r.speech && r.sustained).map((r) => r.sessions as number);
       const best20 = sustained20.length ? Math.max(...sustained20) : 0;
-      reportValue('rt_capacity', { levels: results, sustainedSessionsAt20ms: best20, target: 200, measuredAt: new Date().toISOString() });
+      recordExtra('rt_capacity', { levels: results, sustainedSessionsAt20ms: best20, target: 200, measuredAt: new Date().toISOString() });
       process.stdout.write('\nRealtime capacity (frame handling from parley_rt_frame_handling_seconds, session process)\n');
       table([
         ['level', 'expected', 'sent', 'handled', 'p50 ms', 'p99 ms', '>50ms', 'EL p99 sess', 'EL p99 gw', 'cpu sess/gw/pipe/gen %', 'speech lag p50/p99', 'err rate', 'gen lag p99', 'load'],

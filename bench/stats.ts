@@ -1,6 +1,3 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 export interface Summary {
   count: number;
   p50: number;
@@ -25,27 +22,6 @@ export function summarize(samples: number[], digits = 0): Summary {
     max: round(sorted[sorted.length - 1]!),
     mean: round(sorted.reduce((s, v) => s + v, 0) / sorted.length),
   };
-}
-
-/** Prints a result and merges it into test-artifacts/bench.json. */
-export function report(name: string, summary: Summary, unit = 'ms'): void {
-  reportValue(name, { ...summary, unit, measuredAt: new Date().toISOString() });
-  process.stdout.write(`${name}: n=${summary.count} p50=${summary.p50}${unit} p95=${summary.p95}${unit} p99=${summary.p99}${unit} min=${summary.min} max=${summary.max}\n`);
-}
-
-/** Merges any JSON value (figures that are not a latency summary: counts, targets, raw server stats) into bench.json. */
-export function reportValue(name: string, value: unknown): void {
-  const dir = join(__dirname, '..', 'test-artifacts');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'bench.json');
-  let all: Record<string, unknown> = {};
-  try {
-    all = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    // first result
-  }
-  all[name] = value;
-  writeFileSync(file, JSON.stringify(all, null, 2));
 }
 
 /** Prints rows as an aligned text table (first row: headings). */
