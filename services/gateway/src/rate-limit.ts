@@ -18,6 +18,7 @@ const MINUTE_MS = 60_000;
 const REST = 'default';
 const SOCKET_USER = 'socket-user';
 const SOCKET_CONNECTION = 'socket-connection';
+const OPS_PATHS = /^\/(health|ready|metrics)$/;
 
 /** Counters shared by every replica live in Redis, under the deployment's namespace. */
 function limiterKey(config: Pick<GatewayConfig, 'PARLEY_NAMESPACE'>, tracker: string): string {
@@ -97,7 +98,9 @@ export class RestRateLimitGuard extends ThrottlerGuard {
 
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     // Socket events are limited by SocketRateLimiter, which sees every event (guards only see decorated handlers).
-    return context.getType() !== 'http';
+    if (context.getType() !== 'http') return true;
+    // Probes and scrapes come from the platform every few seconds; refusing them would take a healthy pod out.
+    return OPS_PATHS.test(context.switchToHttp().getRequest<{ path: string }>().path);
   }
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
