@@ -335,7 +335,7 @@ describe('realtime turn-taking (cascade, fake model)', () => {
         'validation_failed',
         'rate_limited',
         'conflict',
-        'conflict',
+        'not_found',
         'conflict',
       ]);
       for (const error of errors) expect(error.message).toEqual(expect.any(String));

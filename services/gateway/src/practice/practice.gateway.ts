@@ -77,10 +77,11 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
     trainee_turn: (payload, caller, _socket, context) => this.traineeTurn(payload, caller, context),
     stop: (payload, caller, _socket, context) => this.stop(payload, caller, context),
     rt_start: (payload, caller, socket, context) => this.rtStart(payload, caller, socket, context),
-    playback: (payload, _caller, socket) => this.rtControl(socket, PlaybackSchema, payload, (m) => ({ type: 'playback', turnId: m.turnId, playedMs: m.playedMs })),
-    interrupt: (payload, _caller, socket) => this.rtControl(socket, InterruptSchema, payload, () => ({ type: 'interrupt' })),
-    update_settings: (payload, _caller, socket) =>
-      this.rtControl(socket, UpdateSettingsSchema, payload, (m) => ({ type: 'update_settings', settings: m.settings })),
+    playback: (payload, caller, socket, context) =>
+      this.rtControl(socket, caller, context, PlaybackSchema, payload, (m) => ({ type: 'playback', turnId: m.turnId, playedMs: m.playedMs })),
+    interrupt: (payload, caller, socket, context) => this.rtControl(socket, caller, context, InterruptSchema, payload, () => ({ type: 'interrupt' })),
+    update_settings: (payload, caller, socket, context) =>
+      this.rtControl(socket, caller, context, UpdateSettingsSchema, payload, (m) => ({ type: 'update_settings', settings: m.settings })),
   };
 
   constructor(
@@ -185,16 +186,23 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
   }
 
   /** The session must have been joined on this socket, as a realtime session. */
-  private realtimeSession(socket: PracticeSocket, payload: unknown): string {
+  private async realtimeSession(socket: PracticeSocket, caller: Caller, payload: unknown, context?: MessageContext): Promise<string> {
     const { sessionId } = sessionPayload(payload);
-    if (!socket.data.realtime.has(sessionId)) {
-      throw new AppError('conflict', 'Join the realtime session on this connection first');
-    }
+    if (!socket.data.realtime.has(sessionId)) throw await this.notJoined(caller, sessionId, context);
     return sessionId;
   }
 
+  /**
+   * Why a session is not joined on this socket: someone else's (or none) is a 404 as everywhere (SPEC §10), the
+   * trainee's own a 409. Only asked on this error path, so joined sessions cost no lookup.
+   */
+  private async notJoined(caller: Caller, sessionId: string, context?: MessageContext): Promise<AppError> {
+    await this.bus.request<SessionState>(Commands.SessionGet, { caller, sessionId }, context);
+    return new AppError('conflict', 'Join the realtime session on this connection first');
+  }
+
   private async rtStart(payload: unknown, caller: Caller, socket: PracticeSocket, context: MessageContext): Promise<RtControlReply> {
-    const sessionId = this.realtimeSession(socket, payload);
+    const sessionId = await this.realtimeSession(socket, caller, payload, context);
     const request = parseOrThrow(RtStartSchema, payload, 'rt_start');
     return this.bus.request<RtControlReply>(
       Commands.RtStart,
@@ -205,11 +213,13 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
 
   private async rtControl<S extends z.ZodType>(
     socket: PracticeSocket,
+    caller: Caller,
+    context: MessageContext,
     schema: S,
     payload: unknown,
     control: (message: z.output<S>) => RtControl,
   ): Promise<object> {
-    const sessionId = this.realtimeSession(socket, payload);
+    const sessionId = await this.realtimeSession(socket, caller, payload, context);
     const message = parseOrThrow(schema, payload, 'realtime event');
     const reply = await this.bus.ask<RtControlReply>(RealtimeSubjects.control(sessionId), control(message), 2_000).catch((error: unknown) => {
       if (error instanceof AppError && error.code === 'unavailable') {
@@ -222,10 +232,14 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
 
   /** A frame goes straight to the session's conversation owner; a bad one gets an `error` (at most one a second). */
   private frame(socket: PracticeSocket, payload: unknown): void {
+    let unjoined: string | undefined;
     try {
       socket.data.frames.take();
       const frame = parseFrame(payload);
-      if (!socket.data.realtime.has(frame.sessionId)) throw new AppError('conflict', 'Join the realtime session on this connection first');
+      if (!socket.data.realtime.has(frame.sessionId)) {
+        unjoined = frame.sessionId;
+        throw new AppError('conflict', 'Join the realtime session on this connection first');
+      }
       this.bus.signalBytes(RealtimeSubjects.frames(frame.sessionId), frame.wire);
     } catch (error) {
       const appError = toAppError(error);
@@ -233,7 +247,10 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
       const now = Date.now();
       if (now - (socket.data.lastFrameErrorAt ?? 0) < 1_000) return;
       socket.data.lastFrameErrorAt = now;
-      socket.emit('error', { code: appError.code, message: appError.message, retryable: appError.retryable });
+      const emit = (e: AppError) => socket.emit('error', { code: e.code, message: e.message, retryable: e.retryable });
+      // The ownership lookup runs at most once a second per socket, like the error it decides.
+      if (unjoined) void this.notJoined(socket.data.caller, unjoined).then(emit, (e: unknown) => emit(toAppError(e)));
+      else emit(appError);
     }
   }
 

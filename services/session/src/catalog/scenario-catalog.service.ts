@@ -25,6 +25,12 @@ type ScenarioWithVersion = Prisma.ScenarioGetPayload<{ include: { versions: true
 const ROLEPLAYER_INFO_TTL_MS = 30_000;
 
 const isAuthor = (caller: Caller) => caller.roles.includes('author');
+/**
+ * Whether the caller may see and edit the scenario's drafts: an author, on their own scenario or a built-in one
+ * (no author). Another author's drafts are not found (SPEC §10): only published versions of theirs are visible.
+ */
+const editsDrafts = (caller: Caller, row: { authorId: string | null }) =>
+  isAuthor(caller) && (row.authorId === null || row.authorId === caller.userId);
 
 /**
  * The scenario catalog: trainees see published versions only; authors also see and edit drafts. Every edit is a
@@ -46,7 +52,9 @@ export class ScenarioCatalogService {
     const published = query.status !== 'draft';
     const search = query.search?.trim();
     const where: Prisma.ScenarioWhereInput = {
-      ...(published ? { publishedVersion: { not: null } } : { status: 'draft' }),
+      ...(published
+        ? { publishedVersion: { not: null } }
+        : { status: 'draft', OR: [{ authorId: null }, { authorId: caller.userId }] }),
       // Free-practice scenarios are private to their trainee and never part of the catalog.
       freePractice: false,
       ...(query.category ? { category: query.category } : {}),
@@ -55,11 +63,13 @@ export class ScenarioCatalogService {
       ...(query.skill ? { skillIds: { has: query.skill } } : {}),
       ...(search
         ? {
-            OR: [
-              { title: { contains: search, mode: 'insensitive' } },
-              { summary: { contains: search, mode: 'insensitive' } },
-              { objectivesText: { contains: search, mode: 'insensitive' } },
-            ],
+            AND: {
+              OR: [
+                { title: { contains: search, mode: 'insensitive' } },
+                { summary: { contains: search, mode: 'insensitive' } },
+                { objectivesText: { contains: search, mode: 'insensitive' } },
+              ],
+            },
           }
         : {}),
     };
@@ -79,8 +89,10 @@ export class ScenarioCatalogService {
 
   async get(caller: Caller, id: unknown): Promise<ScenarioView> {
     const row = await this.find(id);
-    if (row.publishedVersion !== null) return this.view(row, !isAuthor(caller), isAuthor(caller), await this.offlineRoleplayer());
-    if (!isAuthor(caller)) throw new AppError('not_found', 'No such scenario');
+    const drafts = editsDrafts(caller, row);
+    // Any author reads the published script; only the scenario's own author reads its unpublished versions.
+    if (row.publishedVersion !== null) return this.view(row, !drafts, isAuthor(caller), await this.offlineRoleplayer());
+    if (!drafts) throw new AppError('not_found', 'No such scenario');
     return this.view(row, false, true, await this.offlineRoleplayer());
   }
 
@@ -101,9 +113,9 @@ export class ScenarioCatalogService {
     return this.view(row, false, true, null);
   }
 
-  async update(_caller: Caller, id: unknown, content: unknown): Promise<ScenarioView> {
+  async update(caller: Caller, id: unknown, content: unknown): Promise<ScenarioView> {
+    const existing = await this.findEditable(caller, id);
     const draft = parseOrThrow(ScenarioDraftSchema, content ?? {}, 'scenario');
-    const existing = await this.find(id);
     const version = existing.currentVersion + 1;
     const row = await this.prisma.scenario.update({
       where: { id: existing.id, currentVersion: existing.currentVersion },
@@ -122,8 +134,8 @@ export class ScenarioCatalogService {
     return this.view(row, false, true, null);
   }
 
-  async publish(_caller: Caller, id: unknown): Promise<ScenarioView> {
-    const existing = await this.find(id);
+  async publish(caller: Caller, id: unknown): Promise<ScenarioView> {
+    const existing = await this.findEditable(caller, id);
     const content = contentOf(existing, existing.currentVersion);
     const missing = missingFields(ScenarioContentSchema, content);
     if (missing.length) {
@@ -155,6 +167,13 @@ export class ScenarioCatalogService {
     if (typeof id !== 'string' || !id || id.length > 80) throw new AppError('not_found', 'No such scenario');
     const row = await this.prisma.scenario.findUnique({ where: { id }, include: { versions: true } });
     if (!row || row.freePractice) throw new AppError('not_found', 'No such scenario');
+    return row;
+  }
+
+  /** A scenario the caller may edit; another author's is not found, like one that does not exist. */
+  private async findEditable(caller: Caller, id: unknown): Promise<ScenarioWithVersion> {
+    const row = await this.find(id);
+    if (!editsDrafts(caller, row)) throw new AppError('not_found', 'No such scenario');
     return row;
   }
 
