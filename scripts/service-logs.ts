@@ -23,7 +23,7 @@ const pretty = prettyFactory({
 });
 
 export interface ServiceLog {
-  /** The last lines written, for a report when the service dies. */
+  /** The last lines that went only to the file, for a report when the service dies. */
   tail(): string[];
   close(): void;
 }
@@ -34,10 +34,10 @@ export function relayServiceLogs(streams: Readable[], file: string, prefix: stri
   for (const stream of streams) {
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
       log.write(`${line}\n`);
+      const shown = readable(line);
+      if (shown !== null) return print(`${prefix}${shown}`);
       recent.push(line);
       if (recent.length > 30) recent.shift();
-      const shown = readable(line);
-      if (shown !== null) print(`${prefix}${shown}`);
     });
   }
   return { tail: () => [...recent], close: () => log.end() };

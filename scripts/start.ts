@@ -149,7 +149,7 @@ function startService(target: Replica): void {
   child.once('exit', (code, signal) => {
     log.close();
     if (!stopping) {
-      // Its info lines were only in the file: show how it ended.
+      // Its last info lines went only to the file: show what it was doing when it ended.
       for (const line of log.tail().slice(-10)) process.stdout.write(`${prefix}\x1b[2m${line}\x1b[0m\n`);
       say(`${label} exited (${signal ?? code}); its log: ${relative(ROOT, file)}; stopping everything`);
       void shutdown(1);
