@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { BusModule } from '@parley/bus';
 import { ObservabilityModule } from '@parley/observability';
+import { QueueModule } from '@parley/queue';
+import { AdminController } from './admin/admin.controller';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenService } from './auth/token.service';
@@ -25,8 +27,10 @@ export function gatewayModule(config: GatewayConfig) {
       ObservabilityModule.forRoot({ service: 'gateway', logLevel: config.LOG_LEVEL }),
       BusModule.forService('gateway', config),
       rateLimitModule(config),
+      // Handles on the workers' queues for the operators' dashboard (the gateway runs no workers).
+      QueueModule.forRoot({ redisUrl: config.REDIS_URL, namespace: config.PARLEY_NAMESPACE, service: 'gateway' }),
     ],
-    controllers: [AuthController, CatalogController, SessionsController, ChatController, ProgressController],
+    controllers: [AdminController, AuthController, CatalogController, SessionsController, ChatController, ProgressController],
     providers: [
       { provide: GATEWAY_CONFIG, useValue: config },
       TokenService,

@@ -1,8 +1,11 @@
 import { Readiness, bootstrapService, runService } from '@parley/observability';
 import express from 'express';
+import { DASHBOARD_PATH } from './admin/operator-auth';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 import { gatewayModule } from './app.module';
 import { corsOrigins, loadGatewayConfig } from './config';
 import { RedisIoAdapter } from './practice/redis-io.adapter';
+import { applySecurityHeaders } from './web/security-headers';
 import { defaultWebDist, serveWebClient } from './web/web-client';
 
 async function main() {
@@ -12,6 +15,7 @@ async function main() {
     port: config.GATEWAY_PORT,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     configure: (app) => {
+      applySecurityHeaders(app, config, DASHBOARD_PATH);
       app.setGlobalPrefix('api', { exclude: ['health', 'ready', 'metrics'] });
       app.enableCors({ origin: corsOrigins(config), credentials: true });
       // socket.io shares the HTTP server; rooms span replicas through Redis (see RedisIoAdapter).
@@ -21,6 +25,7 @@ async function main() {
       const http = app.getHttpAdapter().getInstance() as express.Express;
       http.set('trust proxy', 1);
       http.disable('x-powered-by');
+      mountQueueDashboard(app);
       serveWebClient(app, config.WEB_DIST || defaultWebDist());
     },
   });

@@ -9,7 +9,7 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import { AppError, type Caller } from '@parley/contracts';
-import { Metrics, Readiness } from '@parley/observability';
+import { Metrics } from '@parley/observability';
 import IORedis, { type Redis } from 'ioredis';
 import type { Counter } from 'prom-client';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
@@ -29,7 +29,7 @@ function limiterKey(config: Pick<GatewayConfig, 'PARLEY_NAMESPACE'>, tracker: st
  * Throttler storage in Redis, so all gateway replicas share one budget per user. While Redis cannot be reached
  * each replica counts in its own memory with the same limits instead: limits still hold (each replica allows the
  * budget once, so at most replicas × the limit in total) rather than failing open, and the API stays up through a
- * Redis outage, which `/ready` reports. Back to Redis as soon as it answers again.
+ * Redis outage, which `/ready` reports (the queue module's Redis check). Back to Redis as soon as it answers again.
  */
 export class FallbackThrottlerStorage implements ThrottlerStorage, OnApplicationShutdown {
   private readonly logger = new Logger('rate-limit');
@@ -39,13 +39,12 @@ export class FallbackThrottlerStorage implements ThrottlerStorage, OnApplication
   private readonly localDecisions: Counter;
   private degraded = false;
 
-  constructor(redisUrl: string, readiness: Readiness, metrics: Metrics) {
+  constructor(redisUrl: string, metrics: Metrics) {
     // Fail fast rather than queue: a request must not wait on a Redis that is gone or hanging.
     this.redis = new IORedis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 500 });
     this.redis.on('error', () => undefined);
     this.shared = new ThrottlerStorageRedisService(this.redis);
     this.localDecisions = metrics.counter('rate_limit_local_total', 'Rate limit decisions counted in memory because Redis was unreachable');
-    readiness.register('redis', async () => (await this.redis.ping()) === 'PONG');
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string) {
@@ -75,10 +74,10 @@ export class FallbackThrottlerStorage implements ThrottlerStorage, OnApplication
 /** `@nestjs/throttler` with the Redis storage: `RATE_LIMIT_PER_MINUTE` REST requests per user per minute. */
 export function rateLimitModule(config: GatewayConfig) {
   return ThrottlerModule.forRootAsync({
-    inject: [Readiness, Metrics],
-    useFactory: (readiness: Readiness, metrics: Metrics) => ({
+    inject: [Metrics],
+    useFactory: (metrics: Metrics) => ({
       throttlers: [{ name: REST, ttl: MINUTE_MS, limit: config.RATE_LIMIT_PER_MINUTE }],
-      storage: new FallbackThrottlerStorage(config.REDIS_URL, readiness, metrics),
+      storage: new FallbackThrottlerStorage(config.REDIS_URL, metrics),
     }),
   });
 }

@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const SERVER_PATHS = /^\/(api|socket\.io|health|ready|metrics)(\/|$)/;
+const SERVER_PATHS = /^\/(api|socket\.io|health|ready|metrics|admin)(\/|$)/;
 
 /** Default location of the built client relative to this file (services/gateway/dist/web → web/dist). */
 export function defaultWebDist(): string {
