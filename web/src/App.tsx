@@ -1,22 +1,65 @@
-import { useEffect, useState } from 'react';
-import { ApiError, session, setUnauthorizedHandler, signIn } from './api/client';
+import type { AuthConfigResponse } from '@parley/contracts';
+import { Suspense, lazy, useEffect, useState } from 'react';
+import { ApiError, authConfig, session, setUnauthorizedHandler, signIn } from './api/client';
+import { completeOidcSignIn, isOidcCallback, oidcSignOut, startOidcSignIn } from './auth/oidc';
 import { Catalog } from './Catalog';
-import { ChatRoom } from './chat/ChatRoom';
 import { FreePractice } from './FreePractice';
-import { History, Replay } from './History';
 import { LiveRoom } from './live/LiveRoom';
-import { Practice } from './Practice';
-import { Progress } from './progress/Progress';
 import { navigate, useRoute } from './router';
 import { ScenarioDetail } from './ScenarioDetail';
 import './styles.css';
 
-export function App() {
-  const [user, setUser] = useState(session.user());
-  const route = useRoute();
-  useEffect(() => setUnauthorizedHandler(() => (session.clear(), setUser(null))), []);
+// Pages with charts (recharts, through the evaluation panel or the progress page) load on demand, keeping the
+// catalog's first load small.
+const ChatRoom = lazy(() => import('./chat/ChatRoom').then((m) => ({ default: m.ChatRoom })));
+const History = lazy(() => import('./History').then((m) => ({ default: m.History })));
+const Replay = lazy(() => import('./History').then((m) => ({ default: m.Replay })));
+const Practice = lazy(() => import('./Practice').then((m) => ({ default: m.Practice })));
+const Progress = lazy(() => import('./progress/Progress').then((m) => ({ default: m.Progress })));
 
-  if (!user) return <SignIn onSignedIn={setUser} />;
+/** setTimeout's longest delay (about 24.8 days); a later expiry is checked again when the timer fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function App() {
+  const [user, setUser] = useState(() => (isOidcCallback() ? null : session.user()));
+  const [completing, setCompleting] = useState(isOidcCallback);
+  const [notice, setNotice] = useState('');
+  const route = useRoute();
+
+  useEffect(() => {
+    const signOut = (reason: string) => (session.clear(), setUser(null), setNotice(reason));
+    setUnauthorizedHandler((reason) => signOut(`${reason.replace(/\.$/, '')}. Sign in again.`));
+    if (!completing) return;
+    completeOidcSignIn().then(
+      (name) => (setUser(name), setCompleting(false)),
+      (error: Error) => (setNotice(error.message), setCompleting(false)),
+    );
+  }, []);
+
+  // The token says when it stops working: return to sign-in then, rather than at the next refused request.
+  useEffect(() => {
+    const expiresAt = user ? session.expiresAt() : null;
+    if (expiresAt === null) return;
+    const timer = setTimeout(() => {
+      if (Date.now() < expiresAt) return setUser(session.user());
+      session.clear();
+      setUser(null);
+      setNotice('Your sign-in has expired. Sign in again.');
+    }, Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS));
+    return () => clearTimeout(timer);
+  }, [user]);
+
+  async function signOut() {
+    const details = session.details();
+    session.clear();
+    setUser(null);
+    setNotice('');
+    navigate('/catalog');
+    if (details.oidc) await oidcSignOut(details.oidc, details.idToken).catch(() => false);
+  }
+
+  if (completing) return <main className="signin" aria-busy="true"><p>Signing you in…</p></main>;
+  if (!user) return <SignIn notice={notice} onSignedIn={(name) => (setNotice(''), setUser(name))} />;
   return (
     <>
       <header className="top">
@@ -29,25 +72,57 @@ export function App() {
         </nav>
         <span className="user">
           {user}
-          <button onClick={() => (session.clear(), setUser(null), navigate('/catalog'))}>Sign out</button>
+          <button onClick={() => void signOut()}>Sign out</button>
         </span>
       </header>
       <main>
-        {route.name === 'catalog' && <Catalog />}
-        {route.name === 'scenario' && <ScenarioDetail id={route.id} />}
-        {route.name === 'practice' && <Practice key={route.sessionId} sessionId={route.sessionId} />}
-        {route.name === 'history' && <History />}
-        {route.name === 'replay' && <Replay sessionId={route.sessionId} turn={route.turn} />}
-        {route.name === 'chat' && <ChatRoom key={route.sessionId} sessionId={route.sessionId} />}
-        {route.name === 'live' && <LiveRoom key={route.sessionId} sessionId={route.sessionId} />}
-        {route.name === 'free' && <FreePractice />}
-        {route.name === 'progress' && <Progress />}
+        <Suspense fallback={<p aria-busy="true">Loading…</p>}>
+          {route.name === 'catalog' && <Catalog />}
+          {route.name === 'scenario' && <ScenarioDetail id={route.id} />}
+          {route.name === 'practice' && <Practice key={route.sessionId} sessionId={route.sessionId} />}
+          {route.name === 'history' && <History />}
+          {route.name === 'replay' && <Replay sessionId={route.sessionId} turn={route.turn} />}
+          {route.name === 'chat' && <ChatRoom key={route.sessionId} sessionId={route.sessionId} />}
+          {route.name === 'live' && <LiveRoom key={route.sessionId} sessionId={route.sessionId} />}
+          {route.name === 'free' && <FreePractice />}
+          {route.name === 'progress' && <Progress />}
+        </Suspense>
       </main>
     </>
   );
 }
 
-function SignIn({ onSignedIn }: { onSignedIn: (user: string) => void }) {
+/** Dev mode: a name. jwt mode: the operator's identity provider, or a word that the web client cannot sign in. */
+function SignIn({ notice, onSignedIn }: { notice: string; onSignedIn: (user: string) => void }) {
+  const [config, setConfig] = useState<AuthConfigResponse | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    authConfig().then(setConfig, (e: ApiError) => setError(e.message));
+  }, []);
+  return (
+    <main className="signin">
+      <h1>Parley</h1>
+      <p>Practise real conversations by voice with an AI roleplayer, and get scored feedback.</p>
+      {notice && <p role="status" className="notice">{notice}</p>}
+      {config?.mode === 'dev' && <NameSignIn onSignedIn={onSignedIn} />}
+      {config?.mode === 'jwt' && config.oidc && (
+        <button
+          className="primary"
+          onClick={() => startOidcSignIn(config.oidc!).catch((e: Error) => setError(`${config.oidc!.providerName} cannot be reached (${e.message}).`))}
+        >
+          Sign in with {config.oidc.providerName}
+        </button>
+      )}
+      {config?.mode === 'jwt' && !config.oidc && (
+        <p className="error">This Parley accepts tokens from your organisation's identity provider, but no sign-in for the web is configured. Ask your administrator.</p>
+      )}
+      {!config && !error && <p aria-busy="true">Loading…</p>}
+      {error && <p role="alert" className="error">{error}</p>}
+    </main>
+  );
+}
+
+function NameSignIn({ onSignedIn }: { onSignedIn: (user: string) => void }) {
   const [name, setName] = useState('');
   const [error, setError] = useState('');
   async function submit(event: React.FormEvent) {
@@ -62,26 +137,22 @@ function SignIn({ onSignedIn }: { onSignedIn: (user: string) => void }) {
     }
   }
   return (
-    <main className="signin">
-      <h1>Parley</h1>
-      <p>Practise real conversations by voice with an AI roleplayer, and get scored feedback.</p>
-      <form onSubmit={submit} noValidate>
-        <label>
-          Your name
-          <input
-            value={name}
-            onChange={(e) => (setName(e.target.value), setError(''))}
-            autoFocus
-            autoComplete="username"
-            aria-describedby="name-rule"
-            aria-invalid={error !== ''}
-          />
-        </label>
-        <p id="name-rule" className="meta">Letters, digits and . _ @ - (no spaces), up to 64 characters, e.g. ana.lopez</p>
-        <button className="primary" type="submit">Sign in</button>
-        {error && <p role="alert" className="error">{error}</p>}
-      </form>
-    </main>
+    <form onSubmit={submit} noValidate>
+      <label>
+        Your name
+        <input
+          value={name}
+          onChange={(e) => (setName(e.target.value), setError(''))}
+          autoFocus
+          autoComplete="username"
+          aria-describedby="name-rule"
+          aria-invalid={error !== ''}
+        />
+      </label>
+      <p id="name-rule" className="meta">Letters, digits and . _ @ - (no spaces), up to 64 characters, e.g. ana.lopez</p>
+      <button className="primary" type="submit">Sign in</button>
+      {error && <p role="alert" className="error">{error}</p>}
+    </form>
   );
 }
 

@@ -206,15 +206,11 @@ export function ChatRoom({ sessionId }: { sessionId: string }) {
     });
     s.on('evaluation_ready', () => setEvaluationKey((k) => k + 1));
     const clock = setInterval(() => setNow(Date.now()), 1000);
-    // A test hook: cut the reply's connection as a network failure would.
-    const hooks = window as unknown as { parleyDropChatStream?: () => void };
-    hooks.parleyDropChatStream = () => streamAbort.current?.abort();
     return () => {
       alive.current = false;
       following.current = null;
       streamAbort.current?.abort();
       clearInterval(clock);
-      delete hooks.parleyDropChatStream;
       s.close();
     };
   }, [sessionId]);

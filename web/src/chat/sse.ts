@@ -1,5 +1,5 @@
 import type { ErrorBody } from '@parley/contracts';
-import { ApiError, session } from '../api/client';
+import { ApiError, reportUnauthorized, session } from '../api/client';
 
 /** One server-sent event of a reply stream (SPEC §8). */
 export interface StreamEvent {
@@ -42,6 +42,7 @@ export async function readStream(
   if (!response.ok || !response.headers.get('content-type')?.startsWith('text/event-stream')) {
     const payload = await response.json().catch(() => ({}));
     const error: ErrorBody = payload.error ?? { code: 'internal', status: response.status, message: response.statusText, retryable: true };
+    if (error.code === 'unauthorized') reportUnauthorized(error.message);
     throw new ApiError({ ...error, status: error.status ?? response.status });
   }
   const reader = response.body!.getReader();
