@@ -5,6 +5,8 @@ import {
   RealtimeSettingsSchema,
   RtStartSchema,
   UpdateSettingsSchema,
+  decodeRtFrame,
+  encodeRtFrame,
 } from './realtime';
 
 describe('realtime wire protocol', () => {
@@ -45,5 +47,22 @@ describe('realtime wire protocol', () => {
   it('rejects negative or fractional sequence numbers', () => {
     expect(AudioFrameSchema.safeParse({ sessionId: 's', seq: -1, pcm: Buffer.alloc(640) }).success).toBe(false);
     expect(AudioFrameSchema.safeParse({ sessionId: 's', seq: 1.5, pcm: Buffer.alloc(640) }).success).toBe(false);
+  });
+});
+
+describe('realtime frames on NATS', () => {
+  it('carry seq, arrival time and PCM intact, aligned for Int16Array', () => {
+    const pcm = new Int16Array([1, -2, 32767, -32768, 5]);
+    const wire = encodeRtFrame(4_000_000_000, 1_764_000_000_123.25, new Uint8Array(pcm.buffer));
+    const odd = new Uint8Array(wire.length + 1);
+    odd.set(wire, 1);
+    const decoded = decodeRtFrame(odd.subarray(1));
+    expect(decoded).toEqual({ seq: 4_000_000_000, arrivedAt: 1_764_000_000_123.25, pcm });
+  });
+
+  it('refuse a message without a whole sample', () => {
+    expect(decodeRtFrame(new Uint8Array(12))).toBeNull();
+    expect(decodeRtFrame(new Uint8Array(15))).toBeNull();
+    expect(decodeRtFrame(new Uint8Array(3))).toBeNull();
   });
 });

@@ -312,13 +312,42 @@ export interface LatencyStatsTurn {
  * WARNING: renaming a subject cuts conversations in flight; add a new one and migrate.
  */
 export const RealtimeSubjects = {
-  /** Binary: 4 bytes of `seq` (uint32 LE), then the PCM16 frame. */
+  /** Binary {@link encodeRtFrame}: seq, the gateway's arrival time, then the PCM16 frame. */
   frames: (sessionId: string) => `rt.${sessionId}.frames`,
   /** Request/reply: {@link RtControl} → {@link RtControlReply}. */
   control: (sessionId: string) => `rt.${sessionId}.control`,
   /** JSON {@link RtRelayedEvent}s, audio as base64. */
   events: (sessionId: string) => `rt.${sessionId}.events`,
 } as const;
+
+/** A frame on `rt.<sessionId>.frames`: `seq` (uint32 LE), arrival at the gateway (float64 LE, ms since epoch), PCM16. */
+const RT_FRAME_HEADER_BYTES = 12;
+
+export interface RtWireFrame {
+  seq: number;
+  /** When the gateway received the frame from the socket: frame handling time is measured from here. */
+  arrivedAt: number;
+  pcm: Int16Array;
+}
+
+export function encodeRtFrame(seq: number, arrivedAt: number, pcm: Uint8Array): Uint8Array {
+  const wire = new Uint8Array(RT_FRAME_HEADER_BYTES + pcm.byteLength);
+  const view = new DataView(wire.buffer);
+  view.setUint32(0, seq, true);
+  view.setFloat64(4, arrivedAt, true);
+  wire.set(pcm, RT_FRAME_HEADER_BYTES);
+  return wire;
+}
+
+/** Null for a message too short or with an odd PCM length (the gateway refuses those; guarded anyway). */
+export function decodeRtFrame(data: Uint8Array): RtWireFrame | null {
+  if (data.length < RT_FRAME_HEADER_BYTES + 2 || (data.length - RT_FRAME_HEADER_BYTES) % 2 !== 0) return null;
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  // Copied: Int16Array needs 2-byte alignment, and the PCM outlives the transport's buffer.
+  const pcm = new Int16Array((data.length - RT_FRAME_HEADER_BYTES) / 2);
+  new Uint8Array(pcm.buffer).set(data.subarray(RT_FRAME_HEADER_BYTES));
+  return { seq: view.getUint32(0, true), arrivedAt: view.getFloat64(4, true), pcm };
+}
 
 export type RtControl =
   | { type: 'status' }

@@ -1,4 +1,4 @@
-import { AppError, RT_FRAME_MAX_BYTES, RT_FRAME_MIN_BYTES } from '@parley/contracts';
+import { AppError, RT_FRAME_MAX_BYTES, RT_FRAME_MIN_BYTES, encodeRtFrame } from '@parley/contracts';
 import { requireSessionId } from '../sessions/session-id';
 
 /** At 10 ms per frame (the shortest allowed) a client sends 100 a second; anything much faster is abuse. */
@@ -6,8 +6,8 @@ const MAX_FRAMES_PER_SECOND = 120;
 
 export interface ParsedFrame {
   sessionId: string;
-  /** 4 bytes of seq (uint32 LE) then the PCM, ready for NATS. */
-  wire: Buffer;
+  /** The frame as it goes on NATS ({@link encodeRtFrame}). */
+  wire: Uint8Array;
 }
 
 /**
@@ -30,7 +30,7 @@ export class FrameBudget {
   }
 }
 
-export function parseFrame(payload: unknown): ParsedFrame {
+export function parseFrame(payload: unknown, arrivedAt = performance.timeOrigin + performance.now()): ParsedFrame {
   if (typeof payload !== 'object' || payload === null) throw new AppError('validation_failed', 'audio_frame needs {sessionId, seq, pcm}');
   const { sessionId, seq, pcm } = payload as { sessionId?: unknown; seq?: unknown; pcm?: unknown };
   if (typeof sessionId !== 'string') throw new AppError('validation_failed', 'audio_frame needs the sessionId');
@@ -43,8 +43,5 @@ export function parseFrame(payload: unknown): ParsedFrame {
   if (bytes.length < RT_FRAME_MIN_BYTES || bytes.length > RT_FRAME_MAX_BYTES || bytes.length % 2 !== 0) {
     throw new AppError('validation_failed', `audio_frame pcm must hold 10 to 100 ms of 16 kHz PCM16 (${RT_FRAME_MIN_BYTES} to ${RT_FRAME_MAX_BYTES} bytes, even)`);
   }
-  const wire = Buffer.allocUnsafe(4 + bytes.length);
-  wire.writeUInt32LE(seq, 0);
-  bytes.copy(wire, 4);
-  return { sessionId: id, wire };
+  return { sessionId: id, wire: encodeRtFrame(seq, arrivedAt, bytes) };
 }

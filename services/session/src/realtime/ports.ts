@@ -145,6 +145,8 @@ export interface ConversationPorts {
   logger: RealtimeLogger;
   newId: () => string;
   activity?: (event: ActivityEvent) => void;
+  /** A frame went through voice detection and turn-taking, `sinceArrivalMs` after it reached the gateway. */
+  frameHandled?: (sinceArrivalMs: number) => void;
   /** A generation failed (after the generator's own retries): the session decides whether to end. */
   providerError?: (error: unknown) => void;
 }

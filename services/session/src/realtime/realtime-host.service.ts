@@ -8,6 +8,7 @@ import {
   Queues,
   RealtimeSettingsSchema,
   RealtimeSubjects,
+  decodeRtFrame,
   Signals,
   jobId,
   type Caller,
@@ -98,7 +99,7 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
     this.bargeInSeconds = metrics.histogram('rt_barge_in_reaction_seconds', 'Realtime: first voiced frame of a barge-in → interrupted sent', ['engine'], [
       0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1,
     ]);
-    this.frameSeconds = metrics.histogram('rt_frame_handling_seconds', 'Realtime: time to handle one audio frame', ['engine'], [
+    this.frameSeconds = metrics.histogram('rt_frame_handling_seconds', 'Realtime: audio frame received by the gateway → through voice detection and turn-taking here', ['engine'], [
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
     ]);
   }
@@ -217,6 +218,7 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
           error: (context, message) => this.logger.error({ sessionId, ...withErr(context) }, message),
         },
         newId: () => randomUUID(),
+        frameHandled: (ms) => this.frameSeconds.observe({ engine: this.live.get(sessionId)?.engine ?? engine }, ms / 1000),
         // The idle timeout counts from the end of the last speech of either side (SPEC §7.2).
         activity: (event) => {
           if (!event.speaking) void this.activity.spoke(sessionId, scenario, event.at);
@@ -345,18 +347,10 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
     return pooledRecognizer(this.decoders);
   }
 
-  /** Frames: 4 bytes of seq (LE), then PCM16. Malformed frames were refused at the gateway; guard anyway. */
+  /** Malformed frames were refused at the gateway; guarded anyway. */
   private frame(live: Live, data: Uint8Array): void {
-    if (data.length < 6 || (data.length - 4) % 2 !== 0) return;
-    const started = performance.now();
-    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const seq = view.getUint32(0, true);
-    // Copied: the PCM must be 2-byte aligned and outlive NATS's buffer.
-    const bytes = new Uint8Array(data.length - 4);
-    bytes.set(data.subarray(4));
-    const pcm = new Int16Array(bytes.buffer);
-    live.conversation.pushFrame(seq, pcm);
-    this.frameSeconds.observe({ engine: live.engine }, (performance.now() - started) / 1000);
+    const frame = decodeRtFrame(data);
+    if (frame) live.conversation.pushFrame(frame.seq, frame.pcm, frame.arrivedAt);
   }
 
   private async control(live: Live, message: RtControl): Promise<RtControlReply> {

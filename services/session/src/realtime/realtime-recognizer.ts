@@ -1,4 +1,4 @@
-import { encodeMp3 } from '@parley/audio';
+import { encodeMp3OffThread } from '@parley/audio';
 import { RT_SAMPLE_RATE } from '@parley/contracts';
 import type { DecoderPool, StreamingRecognizer, Transcriber } from '@parley/providers';
 import type { RecognizerPort, RecognizerStream } from './ports';
@@ -65,7 +65,8 @@ export function utteranceRecognizer(transcriber: Transcriber, language: string |
             at += chunk.length;
           }
           if (!samples.length) return '';
-          const mp3 = encodeMp3(samples, RT_SAMPLE_RATE, 32);
+          // On the encoder thread: a few seconds of audio would hold up every conversation's frames for tens of ms.
+          const mp3 = await encodeMp3OffThread(samples, RT_SAMPLE_RATE, 32);
           return (await transcriber.transcribe(mp3, { language, signal: controller.signal })).text;
         },
         cancel: () => controller.abort(),
