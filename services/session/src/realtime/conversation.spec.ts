@@ -6,7 +6,7 @@ import {
   type RtServerPayloads,
   type TurnView,
 } from '@parley/contracts';
-import { Conversation, type ConversationTuning } from './conversation';
+import { Conversation, DEFAULT_TUNING, type ConversationTuning } from './conversation';
 import type {
   AiTurnRecord,
   ClockPort,
@@ -261,7 +261,7 @@ describe('Conversation', () => {
 
     expect(c.generator.requests[0].history).toEqual([{ speaker: 'trainee', text: 'hello there' }]);
     expect(c.trainee).toHaveLength(1);
-    expect(c.trainee[0]).toMatchObject({ turnId: 'id-1', sequence: 0, text: 'hello there', latency: { transcriptMs: 200 } });
+    expect(c.trainee[0]).toMatchObject({ turnId: 'id-1', sequence: 0, text: 'hello there', latency: { transcriptMs: DEFAULT_TUNING.hangoverMs } });
     expect(Date.parse(c.trainee[0].endedAt) - T0).toBe(400);
     expect(c.trainee[0].audio.pcm.length).toBe(400 * 16);
     expect(c.trainee[0].transitions.map((t) => t.to)).toEqual(['LISTENING', 'SPECULATIVE', 'COMMITTED']);
@@ -273,12 +273,12 @@ describe('Conversation', () => {
       interrupted: false,
       heardMs: null,
       durationMs: 200,
-      latency: { transcriptMs: 200, llmFirstTokenMs: 0, speechEndToAudioMs: 600 },
+      latency: { transcriptMs: DEFAULT_TUNING.hangoverMs, llmFirstTokenMs: 0, speechEndToAudioMs: 600 },
     });
     expect(c.ai[0].transitions.map((t) => t.to)).toEqual(['SPEAKING', 'IDLE']);
     expect(c.ai[0].generations.map((g) => [g.outcome, g.tokens])).toEqual([['completed', 5]]);
     expect(c.events('latency')).toEqual([
-      { sessionId: 'session-1', turnId: c.ai[0].turnId, transcriptMs: 200, llmFirstTokenMs: 0, ttsFirstByteMs: 0, speechEndToFirstAudioMs: 600 },
+      { sessionId: 'session-1', turnId: c.ai[0].turnId, transcriptMs: DEFAULT_TUNING.hangoverMs, llmFirstTokenMs: 0, ttsFirstByteMs: 0, speechEndToFirstAudioMs: 600 },
     ]);
     expect(c.events('turn_stored').map((s) => s.turn.speaker)).toEqual(['trainee', 'ai']);
   });
@@ -462,6 +462,19 @@ describe('Conversation', () => {
     expect(c.states()).toEqual(['IDLE>LISTENING', 'LISTENING>IDLE']);
     expect(c.events('state_change')[1].reason).toBe('blip');
     expect(c.generator.requests).toEqual([]);
+  });
+
+  it('keeps a short syllable and the speech after a pause in one utterance', async () => {
+    const c = setup();
+    c.recognizer.script = ['', 'hello there'];
+    await c.speak(80);
+    await c.silence(200);
+    await c.speak(400);
+    await c.silence(1500);
+    expect(c.states()).toEqual(['IDLE>LISTENING', 'LISTENING>SPECULATIVE', 'SPECULATIVE>COMMITTED', 'COMMITTED>SPEAKING', 'SPEAKING>IDLE']);
+    expect(c.trainee).toHaveLength(1);
+    expect(c.trainee[0]).toMatchObject({ text: 'hello there' });
+    expect(Date.parse(c.trainee[0].startedAt) - T0).toBe(0);
   });
 
   it('adapts the debounce every 10 AI turns: up when the trainee often resumes, down when never', async () => {

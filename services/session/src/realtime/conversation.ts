@@ -29,7 +29,10 @@ import { VoiceTracker, type VoiceFrame } from './voice';
 export interface ConversationTuning {
   /** Consecutive voice that makes a start of speech. */
   onsetMs: number;
-  /** Silence inside speech that does not end it. */
+  /**
+   * Silence inside speech that does not end it. Short, so the final transcript follows the speech closely: a longer
+   * pause only starts a new segment of the same utterance, and the turn itself waits for the debounce.
+   */
   hangoverMs: number;
   /** Voice while the AI talks that cuts it off (SPEC: about 100 ms). */
   bargeInMs: number;
@@ -47,7 +50,7 @@ export interface ConversationTuning {
 
 export const DEFAULT_TUNING: Readonly<ConversationTuning> = Object.freeze({
   onsetMs: 60,
-  hangoverMs: 200,
+  hangoverMs: 80,
   bargeInMs: 100,
   speculativeCancelMs: 200,
   minUtteranceMs: 120,
@@ -133,6 +136,8 @@ interface QueuedFrame {
   pcm: Int16Array;
   ms: number;
   receivedAt: number;
+  /** Wall-clock arrival at the gateway (ms since epoch), when known. */
+  arrivedAt: number | undefined;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -252,11 +257,11 @@ export class Conversation {
   }
 
   /** One frame of trainee audio (16 kHz mono PCM16). Frames out of order are dropped. */
-  pushFrame(seq: number, pcm: Int16Array): void {
+  pushFrame(seq: number, pcm: Int16Array, arrivedAt?: number): void {
     if (this.closed || seq <= this.lastSeq) return;
     this.lastSeq = seq;
     const ms = (pcm.length / RT_SAMPLE_RATE) * 1000;
-    this.queue.push({ pcm, ms, receivedAt: this.ports.clock.now() });
+    this.queue.push({ pcm, ms, receivedAt: this.ports.clock.now(), arrivedAt });
     this.queuedMs += ms;
     while (this.queuedMs > this.tuning.maxBufferedMs && this.queue.length > 1) {
       const dropped = this.queue.shift()!;
@@ -338,6 +343,7 @@ export class Conversation {
         try {
           const pending = this.processFrame(frame);
           if (isPromise(pending)) await pending;
+          if (frame.arrivedAt !== undefined) this.ports.frameHandled?.(performance.timeOrigin + performance.now() - frame.arrivedAt);
         } catch (error) {
           // One bad frame or a failing recognizer write must not stop the conversation.
           this.ports.logger.error({ sessionId: this.sessionId, error }, 'realtime: frame processing failed');
@@ -422,13 +428,15 @@ export class Conversation {
     }
     const utterance = this.utterance!;
     utterance.voicedMs += this.voice.voicedMs;
+    utterance.speechEnd = endedAt;
     if (utterance.voicedMs < this.tuning.minUtteranceMs && utterance.segments.length === 1) {
+      // Too short to hold words (a click, a cough, a syllable before a pause): not recognised, but its audio stays
+      // with the utterance; if no speech follows before the debounce, the utterance was a blip.
       segment.stream.cancel();
-      this.utterance = null;
-      this.go('IDLE', 'blip', utterance.id);
+      utterance.segments.pop();
+      this.armSilence();
       return;
     }
-    utterance.speechEnd = endedAt;
     segment.final = segment.stream.finish();
     segment.final.then(
       (text) => this.onFinal(utterance, segment, text, endedAt),
