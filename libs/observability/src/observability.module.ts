@@ -1,4 +1,5 @@
 import { Global, Module, RequestMethod, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -31,6 +32,8 @@ export class ObservabilityModule {
           },
           forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         }),
+        // Probes every few seconds during an outage would log the same failure each time; /ready says it.
+        TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [OpsController],
       providers: [

@@ -1,10 +1,7 @@
+import type { HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
+
 /** A named check of one dependency; resolves true when the dependency answers. */
 export type ReadinessCheck = () => Promise<boolean>;
-
-export interface ReadinessReport {
-  ready: boolean;
-  checks: Record<string, 'up' | 'down'>;
-}
 
 /**
  * The dependencies a service really uses register themselves here; `/ready` asks each of them, live, with a
@@ -17,21 +14,25 @@ export class Readiness {
     this.checks.set(name, check);
   }
 
-  async report(timeoutMs = 1_500): Promise<ReadinessReport> {
-    const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]) => [name, (await withTimeout(check, timeoutMs)) ? 'up' : 'down'] as const),
-    );
-    const checks = Object.fromEntries(entries);
-    return { ready: entries.every(([, state]) => state === 'up'), checks };
+  /** Every registered check as a terminus health indicator: up, or down with the reason. */
+  indicators(health: HealthIndicatorService, timeoutMs = 1_500): HealthIndicatorFunction[] {
+    return [...this.checks].map(([name, check]) => async () => {
+      const failure = await failureOf(check, timeoutMs);
+      return failure === undefined ? health.check(name).up() : health.check(name).down({ message: failure });
+    });
   }
 }
 
-async function withTimeout(check: ReadinessCheck, timeoutMs: number): Promise<boolean> {
+/** Why the check failed (it answered false, threw, or did not answer in time); undefined when it passed. */
+async function failureOf(check: ReadinessCheck, timeoutMs: number): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      check().catch(() => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+      check().then(
+        (up) => (up ? undefined : 'check failed'),
+        (error: unknown) => (error instanceof Error ? error.message : String(error)) || 'check failed',
+      ),
+      new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs))),
     ]);
   } finally {
     clearTimeout(timer);
