@@ -10,6 +10,7 @@ import {
 } from '@nats-io/jetstream';
 import { nanos, type Msg, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
+import { SpanStatusCode, context as otelContext, type Span } from '@opentelemetry/api';
 import {
   AppError,
   CommandSchemas,
@@ -23,7 +24,16 @@ import {
   type StreamSpec,
   streamOf,
 } from '@parley/contracts';
-import { fromHeaders, newContext, toHeaders, type MessageContext } from './context';
+import { correlationIdOf, newContext, toHeaders, type MessageContext } from './context';
+import {
+  SpanKind,
+  extractTraceHeaders,
+  injectTraceHeaders,
+  messagingAttributes,
+  sendingParent,
+  traced,
+  traceparentOf,
+} from './trace-context';
 import { silentLogger, type BusLogger } from './logger';
 
 export interface BusOptions {
@@ -138,24 +148,27 @@ export class Bus {
 
   /** Sends a command and returns its result; an error reply is rethrown as the same {@link AppError}. */
   async request<T>(command: CommandName, payload: unknown, context: MessageContext = newContext(), timeoutMs?: number): Promise<T> {
-    let msg: Msg;
-    try {
-      msg = await this.nc.request(this.commandSubject(command), JSON.stringify(payload), {
-        timeout: timeoutMs ?? this.options.requestTimeoutMs,
-        headers: toHeaders(context),
-      });
-    } catch (error) {
-      const code = (error as { name?: string }).name;
-      const noResponders = code === 'NoRespondersError' || /no responders/i.test(String(error));
-      throw new AppError(
-        noResponders ? 'unavailable' : 'timeout',
-        noResponders ? `No service is answering ${command} right now` : `${command} did not answer in time`,
-      );
-    }
-    const reply = msg.json<Reply>();
-    if (reply.ok) return reply.data as T;
-    if (isErrorBody(reply.error)) throw AppError.fromBody(reply.error);
-    throw new AppError('internal', `Malformed reply to ${command}`);
+    const subject = this.commandSubject(command);
+    const attributes = messagingAttributes('send', subject);
+    return traced(`send ${command}`, SpanKind.PRODUCER, sendingParent(context.traceparent), attributes, async () => {
+      const headers = toHeaders(context);
+      injectTraceHeaders(otelContext.active(), headers);
+      let msg: Msg;
+      try {
+        msg = await this.nc.request(subject, JSON.stringify(payload), { timeout: timeoutMs ?? this.options.requestTimeoutMs, headers });
+      } catch (error) {
+        const code = (error as { name?: string }).name;
+        const noResponders = code === 'NoRespondersError' || /no responders/i.test(String(error));
+        throw new AppError(
+          noResponders ? 'unavailable' : 'timeout',
+          noResponders ? `No service is answering ${command} right now` : `${command} did not answer in time`,
+        );
+      }
+      const reply = msg.json<Reply>();
+      if (reply.ok) return reply.data as T;
+      if (isErrorBody(reply.error)) throw AppError.fromBody(reply.error);
+      throw new AppError('internal', `Malformed reply to ${command}`);
+    }, isSystemFailure);
   }
 
   /**
@@ -179,20 +192,26 @@ export class Bus {
   }
 
   private async answer(command: CommandName, handler: CommandHandler, msg: Msg): Promise<void> {
-    const context = fromHeaders(msg.headers);
-    let reply: Reply;
-    try {
-      const payload = parseCommand(command, msg);
-      reply = { ok: true, data: (await this.options.around(context, () => handler(payload, context))) ?? null };
-    } catch (error) {
-      if (error instanceof AppError) {
-        reply = { ok: false, error: error.toJSON() };
-      } else {
-        this.logger.error({ err: error, command, correlationId: context.correlationId }, 'command failed');
-        reply = { ok: false, error: new AppError('internal', 'Something went wrong on our side').toJSON() };
+    const attributes = messagingAttributes('process', msg.subject, { 'messaging.consumer.group.name': this.options.service });
+    await traced(`process ${command}`, SpanKind.CONSUMER, extractTraceHeaders(msg.headers), attributes, async (span) => {
+      // Handlers pass this context on: what they send continues this span, under the caller's correlation id.
+      const context: MessageContext = { correlationId: correlationIdOf(msg.headers), traceparent: traceparentOf() };
+      let reply: Reply;
+      try {
+        const payload = parseCommand(command, msg);
+        reply = { ok: true, data: (await this.options.around(context, () => handler(payload, context))) ?? null };
+      } catch (error) {
+        if (error instanceof AppError) {
+          reply = { ok: false, error: error.toJSON() };
+          span.setAttribute('parley.error.code', error.code);
+        } else {
+          this.logger.error({ err: error, command, correlationId: context.correlationId }, 'command failed');
+          failSpan(span, error);
+          reply = { ok: false, error: new AppError('internal', 'Something went wrong on our side').toJSON() };
+        }
       }
-    }
-    if (msg.reply) msg.respond(JSON.stringify(reply));
+      if (msg.reply) msg.respond(JSON.stringify(reply));
+    });
   }
 
   // ---- signals ----------------------------------------------------------------------------------------------
@@ -315,10 +334,14 @@ export class Bus {
     options: { messageId: string; context?: MessageContext },
   ): Promise<void> {
     const data = EventSchemas[event].parse(payload);
-    await this.ensureStream(streamOf(event));
-    await this.js.publish(this.eventSubject(event), JSON.stringify(data), {
-      msgID: options.messageId,
-      headers: toHeaders(options.context ?? newContext()),
+    const context = options.context ?? newContext();
+    const subject = this.eventSubject(event);
+    const attributes = messagingAttributes('send', subject, { 'messaging.message.id': options.messageId });
+    await traced(`send ${event}`, SpanKind.PRODUCER, sendingParent(context.traceparent), attributes, async () => {
+      await this.ensureStream(streamOf(event));
+      const headers = toHeaders(context);
+      injectTraceHeaders(otelContext.active(), headers);
+      await this.js.publish(subject, JSON.stringify(data), { msgID: options.messageId, headers });
     });
   }
 
@@ -385,39 +408,51 @@ export class Bus {
     handler: EventHandler<EventName>,
     options: { maxDeliver: number; ackWaitMs: number; durable: string },
   ): Promise<void> {
-    const context = fromHeaders(msg.headers);
     const messageId = msg.headers?.get('Nats-Msg-Id') || undefined;
     const deliveryCount = msg.info.deliveryCount;
-    const log = { event, durable: options.durable, messageId, deliveryCount, correlationId: context.correlationId };
-    const parsed = EventSchemas[event].safeParse(safeJson(msg));
-    if (!parsed.success) {
-      // A malformed event never becomes valid by retrying it.
-      this.deadLetter(msg, options.durable, 'invalid payload', log);
-      msg.term('invalid payload');
-      return;
-    }
-    // Keep JetStream from redelivering while a slow handler is still working.
-    const heartbeat = setInterval(() => msg.working(), Math.max(options.ackWaitMs / 2, 500));
-    try {
-      await this.options.around(context, () => handler(parsed.data as never, { ...context, deliveryCount, messageId }));
-      msg.ack();
-    } catch (error) {
-      if (deliveryCount >= options.maxDeliver) {
-        this.deadLetter(msg, options.durable, String((error as Error)?.message ?? error), log);
-        msg.term('handler failed too often');
-      } else {
-        const delayMs = Math.min(250 * 2 ** (deliveryCount - 1), 10_000);
-        this.logger.warn({ ...log, err: error, retryInMs: delayMs }, 'event handler failed; will retry');
-        msg.nak(delayMs);
+    const attributes = messagingAttributes('process', msg.subject, {
+      'messaging.consumer.group.name': options.durable,
+      'messaging.message.id': messageId ?? '',
+      'messaging.nats.delivery_count': deliveryCount,
+    });
+    await traced(`process ${event}`, SpanKind.CONSUMER, extractTraceHeaders(msg.headers), attributes, async (span) => {
+      // Handlers pass this context on: what they send continues this span, under the producer's correlation id.
+      const context: MessageContext = { correlationId: correlationIdOf(msg.headers), traceparent: traceparentOf() };
+      const log = { event, durable: options.durable, messageId, deliveryCount, correlationId: context.correlationId };
+      const parsed = EventSchemas[event].safeParse(safeJson(msg));
+      if (!parsed.success) {
+        // A malformed event never becomes valid by retrying it.
+        failSpan(span, new Error('invalid payload'));
+        this.deadLetter(msg, options.durable, 'invalid payload', log, context);
+        msg.term('invalid payload');
+        return;
       }
-    } finally {
-      clearInterval(heartbeat);
-    }
+      // Keep JetStream from redelivering while a slow handler is still working.
+      const heartbeat = setInterval(() => msg.working(), Math.max(options.ackWaitMs / 2, 500));
+      try {
+        await this.options.around(context, () => handler(parsed.data as never, { ...context, deliveryCount, messageId }));
+        msg.ack();
+      } catch (error) {
+        failSpan(span, error);
+        if (deliveryCount >= options.maxDeliver) {
+          this.deadLetter(msg, options.durable, String((error as Error)?.message ?? error), log, context);
+          msg.term('handler failed too often');
+        } else {
+          const delayMs = Math.min(250 * 2 ** (deliveryCount - 1), 10_000);
+          this.logger.warn({ ...log, err: error, retryInMs: delayMs }, 'event handler failed; will retry');
+          msg.nak(delayMs);
+        }
+      } finally {
+        clearInterval(heartbeat);
+      }
+    });
   }
 
-  private deadLetter(msg: JsMsg, durable: string, reason: string, log: object): void {
+  private deadLetter(msg: JsMsg, durable: string, reason: string, log: object, context: MessageContext): void {
     this.logger.error({ ...log, reason }, 'event dead-lettered');
-    const headers = toHeaders(fromHeaders(msg.headers));
+    const headers = toHeaders(context);
+    // A replayed letter continues the trace of the delivery that gave up on it.
+    injectTraceHeaders(otelContext.active(), headers);
     headers.set('x-dead-letter-reason', reason.slice(0, 200));
     headers.set('x-original-subject', msg.subject);
     this.nc.publish(`${this.options.namespace}.deadletter.${durable}`, msg.data, { headers });
@@ -449,6 +484,16 @@ export class Bus {
     clearTimeout(timer);
     await this.nc.drain().catch(() => this.nc.close());
   }
+}
+
+/** Errors that are the system failing, as opposed to a caller's `not_found` or `validation_failed`. */
+function isSystemFailure(error: unknown): boolean {
+  return !(error instanceof AppError) || ['internal', 'timeout', 'unavailable'].includes(error.code);
+}
+
+function failSpan(span: Span, error: unknown): void {
+  span.recordException(error as Error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: String((error as Error)?.message ?? error) });
 }
 
 function safeJson(msg: JsMsg): unknown {

@@ -1,26 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
+import { currentLogFields } from '@parley/observability';
+import { traceparentOf } from './trace-context';
 
-/** What rides along with every command and event so logs across services can be joined. */
+/** What rides along with every command and event so logs and traces across services can be joined. */
 export interface MessageContext {
   correlationId: string;
-  /** W3C traceparent, when the caller had one. */
+  /** W3C traceparent of the span the message belongs to, when there is one. */
   traceparent?: string;
 }
 
 const CORRELATION = 'x-correlation-id';
-const TRACEPARENT = 'traceparent';
 
+/**
+ * The context of the work in progress: the correlation id of the request, command, event or job being handled (a
+ * new one only where nothing is being handled) and the active span. What is given explicitly wins.
+ */
 export function newContext(partial: Partial<MessageContext> = {}): MessageContext {
-  return { correlationId: partial.correlationId ?? randomUUID(), traceparent: partial.traceparent };
+  return {
+    correlationId: partial.correlationId ?? currentLogFields().correlationId ?? randomUUID(),
+    traceparent: partial.traceparent ?? traceparentOf(),
+  };
 }
 
-export function toHeaders(context: MessageContext, extra: MsgHdrs = natsHeaders()): MsgHdrs {
+/** Writes the correlation id into NATS headers (the trace context is injected by the bus's spans). */
+export function toHeaders(context: Pick<MessageContext, 'correlationId'>, extra: MsgHdrs = natsHeaders()): MsgHdrs {
   extra.set(CORRELATION, context.correlationId);
-  if (context.traceparent) extra.set(TRACEPARENT, context.traceparent);
   return extra;
 }
 
-export function fromHeaders(h: MsgHdrs | undefined): MessageContext {
-  return newContext({ correlationId: h?.get(CORRELATION) || undefined, traceparent: h?.get(TRACEPARENT) || undefined });
+/** The correlation id a message arrived with (a new one for a message sent without). */
+export function correlationIdOf(h: MsgHdrs | undefined): string {
+  return h?.get(CORRELATION) || randomUUID();
 }

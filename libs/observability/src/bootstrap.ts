@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { createLogger } from './logger';
 import { requestLogContext } from './observability.module';
+import { flushTracing } from './tracing';
 
 export interface BootstrapOptions {
   service: string;
@@ -39,6 +40,8 @@ export async function bootstrapService(module: unknown, options: BootstrapOption
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      // Spans recorded so far are exported while Nest's shutdown hooks drain the rest.
+      void flushTracing();
       // Nest's shutdown hooks run on the same signal; this only guards against a hang.
       setTimeout(() => {
         fallbackLogger.error({ signal }, 'graceful shutdown timed out; exiting');

@@ -7,3 +7,4 @@ export * from './ops.controller';
 export * from './readiness';
 export * from './public';
 export * from './periodic';
+export * from './tracing';

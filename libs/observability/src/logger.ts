@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { currentLogFields } from './log-context';
+import { activeTraceIds } from './tracing';
 
 /** Audio, transcripts and credentials never reach the logs. */
 export const REDACTED_PATHS = [
@@ -20,7 +21,8 @@ export function pinoOptions(service: string, level: string): pino.LoggerOptions 
     messageKey: 'msg',
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    mixin: () => ({ ...currentLogFields() }),
+    // The active span's ids (when tracing is on) join a log line to its trace.
+    mixin: () => ({ ...currentLogFields(), ...activeTraceIds() }),
     formatters: { level: (label) => ({ level: label }) },
   };
 }

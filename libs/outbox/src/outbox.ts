@@ -1,4 +1,4 @@
-import type { Bus, MessageContext } from '@parley/bus';
+import { traceparentOf, type Bus, type MessageContext } from '@parley/bus';
 import {
   EventSchemas,
   type EventName,
@@ -219,8 +219,12 @@ export class Outbox {
   }
 }
 
-/** The correlation id of the request, command, event or job being handled, so the announcement carries it on. */
+/**
+ * The correlation id and span of the request, command, event or job being handled, so the announcement carries them
+ * on (a sweep that relays it later still continues that trace).
+ */
 function currentContext(): Partial<MessageContext> {
   const { correlationId } = currentLogFields();
-  return correlationId ? { correlationId } : {};
+  const traceparent = traceparentOf();
+  return { ...(correlationId ? { correlationId } : {}), ...(traceparent ? { traceparent } : {}) };
 }

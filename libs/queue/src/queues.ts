@@ -1,6 +1,8 @@
 import { Queue, UnrecoverableError, Worker, type Job, type JobsOptions } from 'bullmq';
+import { BullMQOtel } from 'bullmq-otel';
 import IORedis, { type Redis } from 'ioredis';
 import { JobSchemas, QueueJobs, type JobName, type JobPayload, type QueueName } from '@parley/contracts';
+import { currentLogFields, tracingEnabled, withLogContext } from '@parley/observability';
 
 export interface QueueLogger {
   info(obj: object, msg?: string): void;
@@ -30,6 +32,12 @@ export interface WorkOptions {
   stalledIntervalMs?: number;
 }
 
+/**
+ * Job data field that carries the producer's correlation id to the worker's log lines. Payload schemas strip it, so
+ * handlers never see it.
+ */
+const CORRELATION_FIELD = 'correlationId';
+
 /** Completed jobs stay long enough for their ids to dedupe redelivered events. */
 const KEEP_COMPLETED = { age: 24 * 3600, count: 10_000 };
 const KEEP_FAILED = { age: 7 * 24 * 3600 };
@@ -43,6 +51,11 @@ export class JobQueues {
   private readonly queues = new Map<QueueName, Queue>();
   private readonly workers: Worker[] = [];
   private readonly extraConnections: Redis[] = [];
+  /**
+   * BullMQ's own OpenTelemetry hooks (producer span on add, consumer span around each job, the context carried in the
+   * job's options), only while this process exports traces.
+   */
+  private readonly telemetry = tracingEnabled() ? new BullMQOtel({ tracerName: 'parley-queue' }) : undefined;
 
   constructor(
     redisUrl: string,
@@ -61,7 +74,7 @@ export class JobQueues {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.connection, prefix: this.namespace });
+      queue = new Queue(name, { connection: this.connection, prefix: this.namespace, telemetry: this.telemetry });
       queue.on('error', (err) => this.logger.warn({ err: err.message, queue: name }, 'queue error'));
       this.queues.set(name, queue);
     }
@@ -82,7 +95,8 @@ export class JobQueues {
       removeOnComplete: KEEP_COMPLETED,
       removeOnFail: KEEP_FAILED,
     };
-    await this.queue(queueName).add(jobName, payload, jobOptions);
+    const { correlationId } = currentLogFields();
+    await this.queue(queueName).add(jobName, correlationId ? { ...payload, [CORRELATION_FIELD]: correlationId } : payload, jobOptions);
   }
 
   /** Removes a waiting or delayed job (a disarmed timer); a job already running is left to finish. */
@@ -98,6 +112,10 @@ export class JobQueues {
       if (typeof byName[jobName] !== 'function') throw new Error(`Queue ${queueName} has no handler for job ${jobName}`);
     }
     const around = options.around ?? ((_job, work) => work());
+    const correlated = <T>(job: Job, work: () => Promise<T>): Promise<T> => {
+      const correlationId = (job.data as Record<string, unknown> | undefined)?.[CORRELATION_FIELD];
+      return typeof correlationId === 'string' ? withLogContext({ correlationId }, () => around(job, work)) : around(job, work);
+    };
     const workerConnection = this.connection.duplicate();
     this.extraConnections.push(workerConnection);
     const worker = new Worker(
@@ -115,7 +133,7 @@ export class JobQueues {
           this.logger.error({ queue: queueName, job: job.name, jobId: job.id, issues: payload.error.issues.slice(0, 5) }, 'malformed job payload; dead-lettered');
           throw new UnrecoverableError(`Malformed ${job.name} payload`);
         }
-        return around(job, () => handler(payload.data as never, job));
+        return correlated(job, () => handler(payload.data as never, job));
       },
       {
         connection: workerConnection,
@@ -124,6 +142,7 @@ export class JobQueues {
         // A dead worker's lock expires after lockDuration and the stalled check hands its job to another worker.
         lockDuration: options.stalledIntervalMs ?? 30_000,
         stalledInterval: options.stalledIntervalMs ?? 30_000,
+        telemetry: this.telemetry,
       },
     );
     worker.on('failed', (job, err) =>

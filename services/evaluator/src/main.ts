@@ -1,3 +1,6 @@
+// Tracing first: the OpenTelemetry SDK patches http, express, Nest and pg as they are required below.
+import { startTracing } from '@parley/observability/dist/tracing';
+startTracing('evaluator');
 import { bootstrapService, runService } from '@parley/observability';
 import { evaluatorModule } from './app.module';
 import { loadEvaluatorConfig } from './config';

@@ -1,3 +1,6 @@
+// Tracing first: the OpenTelemetry SDK patches http, express, Nest and pg as they are required below.
+import { startTracing } from '@parley/observability/dist/tracing';
+startTracing('gateway');
 import { Readiness, bootstrapService, runService } from '@parley/observability';
 import express from 'express';
 import { DASHBOARD_PATH } from './admin/operator-auth';

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { newContext, type MessageContext } from '@parley/bus';
-import { currentLogFields } from '@parley/observability';
 
-/** The correlation id of the current request, carried into the commands it sends. */
+/** The correlation id and span of the current request, carried into the commands it sends. */
 @Injectable()
 export class CommandContext {
   current(): MessageContext {
-    return newContext({ correlationId: currentLogFields().correlationId });
+    return newContext();
   }
 }

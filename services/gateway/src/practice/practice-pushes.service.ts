@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
-import { AppError, Commands, Events, sessionRoom, terminationMessages, type EventPayload, type TurnView } from '@parley/contracts';
+import { AppError, Commands, Events, PRACTICE_NAMESPACE, sessionRoom, terminationMessages, type EventPayload, type TurnView } from '@parley/contracts';
 import { Bus, type MessageContext } from '@parley/bus';
-import { addLogFields } from '@parley/observability';
+import { SpanKind, addLogFields, inSpan } from '@parley/observability';
 import IORedis, { type Redis } from 'ioredis';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { PracticeGateway } from './practice.gateway';
@@ -56,12 +56,14 @@ export class PracticePushes implements OnApplicationShutdown {
   }
 
   /** Emits unless this event message was pushed before (synchronously when there is nothing to claim). */
-  private once(meta: PushMeta | undefined, emit: () => void, sessionId?: string): void | Promise<void> {
+  private once(meta: PushMeta | undefined, pushed: string, emitToRoom: () => void, sessionId?: string): void | Promise<void> {
+    // The push is a span of its own under the consumer of the event it pushes, so the trace reaches the socket.
+    const emit = () => void inSpan(`push ${pushed}`, { kind: SpanKind.PRODUCER, attributes: pushAttributes(pushed, sessionId) }, async () => emitToRoom());
     if (!this.redis || !meta?.messageId) return emit();
     if (sessionId && (meta.deliveryCount ?? HOLD_UNTIL_DELIVERY) < HOLD_UNTIL_DELIVERY) {
       return this.roomHasSockets(sessionId).then((present) => {
         if (!present) throw new RoomEmptyError(`no socket in the room of ${sessionId} yet; pushing again shortly`);
-        return this.once({ ...meta, deliveryCount: HOLD_UNTIL_DELIVERY }, emit);
+        return this.once({ ...meta, deliveryCount: HOLD_UNTIL_DELIVERY }, pushed, emitToRoom);
       });
     }
     const messageId = meta.messageId;
@@ -92,7 +94,7 @@ export class PracticePushes implements OnApplicationShutdown {
 
   sessionEnded(event: EventPayload<typeof Events.SessionEnded>, meta?: PushMeta): void | Promise<void> {
     const { sessionId, reason } = event;
-    return this.once(meta, () => this.room(sessionId).emit('termination', { sessionId, reason, message: terminationMessages[reason] }), sessionId);
+    return this.once(meta, 'termination', () => this.room(sessionId).emit('termination', { sessionId, reason, message: terminationMessages[reason] }), sessionId);
   }
 
   /** Only AI turns are pushed: the trainee's own turns were acknowledged when they were sent. */
@@ -101,11 +103,7 @@ export class PracticePushes implements OnApplicationShutdown {
     let turn: TurnView;
     try {
       // Fetched rather than carried in the event: the view holds a freshly signed audio URL.
-      turn = await this.bus.request<TurnView>(
-        Commands.TurnGet,
-        { sessionId: event.sessionId, turnId: event.turnId },
-        { correlationId: context.correlationId, traceparent: context.traceparent },
-      );
+      turn = await this.bus.request<TurnView>(Commands.TurnGet, { sessionId: event.sessionId, turnId: event.turnId }, context);
     } catch (error) {
       // Deleted since: nothing to push, and retrying would not change that. Other failures are redelivered.
       if (error instanceof AppError && error.code === 'not_found') return;
@@ -113,17 +111,21 @@ export class PracticePushes implements OnApplicationShutdown {
     }
     if (turn.speaker !== 'ai') return;
     // Claimed only now: a failed TurnGet is redelivered and must still be able to push.
-    await this.once(context, () => this.room(event.sessionId).emit('ai_turn', { sessionId: event.sessionId, turn }), event.sessionId);
+    await this.once(context, 'ai_turn', () => this.room(event.sessionId).emit('ai_turn', { sessionId: event.sessionId, turn }), event.sessionId);
   }
 
   transcribed(event: EventPayload<typeof Events.TurnTranscribed>, meta?: PushMeta): void | Promise<void> {
     const { sessionId, turnId, sequence, text, status } = event;
     addLogFields({ turnId });
-    return this.once(meta, () => this.room(sessionId).emit('transcript', { sessionId, turnId, sequence, text, status }), sessionId);
+    return this.once(meta, 'transcript', () => this.room(sessionId).emit('transcript', { sessionId, turnId, sequence, text, status }), sessionId);
   }
 
   evaluationCompleted(event: EventPayload<typeof Events.EvaluationCompleted>, meta?: PushMeta): void | Promise<void> {
     const { sessionId, status } = event;
-    return this.once(meta, () => this.room(sessionId).emit('evaluation_ready', { sessionId, status }), sessionId);
+    return this.once(meta, 'evaluation_ready', () => this.room(sessionId).emit('evaluation_ready', { sessionId, status }), sessionId);
   }
+}
+
+function pushAttributes(pushed: string, sessionId: string | undefined) {
+  return { 'messaging.system': 'socket.io', 'messaging.destination.name': PRACTICE_NAMESPACE, 'socket.io.event': pushed, 'parley.session_id': sessionId ?? '' };
 }

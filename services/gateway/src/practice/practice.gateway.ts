@@ -22,7 +22,7 @@ import {
   type SessionView,
   type TurnAck,
 } from '@parley/contracts';
-import { Metrics, addLogFields, withLogContext } from '@parley/observability';
+import { Metrics, SpanKind, addLogFields, failSpan, inSpan, withLogContext } from '@parley/observability';
 import type { Counter, Gauge } from 'prom-client';
 import { TokenService } from '../auth/token.service';
 import { toAppError } from '../errors/app-error.filter';
@@ -141,19 +141,27 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
     const ack = lastFunction(args);
     const payload = args[0] === ack ? undefined : args[0];
     const caller = socket.data.caller;
-    const context = newContext();
-    void withLogContext({ correlationId: context.correlationId, userId: caller.userId }, async () => {
-      let response: AckResponse;
-      try {
-        const result = await this.handlers[event](payload, caller, socket, context);
-        response = { ok: true, ...result };
-      } catch (error) {
-        const appError = toAppError(error);
-        // The payload is never logged: it may carry audio.
-        if (appError.code === 'internal') this.logger.error({ err: error, event }, 'socket event failed');
-        response = { ok: false, error: appError.toJSON() };
-      }
-      this.respond(socket, event, ack, response);
+    // Each event starts a trace (the commands it sends continue it) and its own correlation id.
+    const attributes = { 'messaging.system': 'socket.io', 'messaging.destination.name': PRACTICE_NAMESPACE, 'socket.io.event': event };
+    void inSpan(`socket ${event}`, { kind: SpanKind.SERVER, attributes }, (span) => {
+      const context = newContext();
+      return withLogContext({ correlationId: context.correlationId, userId: caller.userId }, async () => {
+        let response: AckResponse;
+        try {
+          const result = await this.handlers[event](payload, caller, socket, context);
+          response = { ok: true, ...result };
+        } catch (error) {
+          const appError = toAppError(error);
+          // The payload is never logged: it may carry audio.
+          if (appError.code === 'internal') {
+            this.logger.error({ err: error, event }, 'socket event failed');
+            failSpan(span, error);
+          }
+          span.setAttribute('parley.error.code', appError.code);
+          response = { ok: false, error: appError.toJSON() };
+        }
+        this.respond(socket, event, ack, response);
+      });
     });
   }
 
