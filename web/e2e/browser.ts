@@ -64,3 +64,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * Aborts every request that would leave this machine (pages of third-party software, such as a test identity
+ * provider's, may pull web fonts): tests send traffic to loopback addresses only. Answers the hosts refused.
+ */
+export async function loopbackOnly(context: BrowserContext): Promise<string[]> {
+  const refused: string[] = [];
+  await context.route(
+    (url) => !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname),
+    (route) => (refused.push(new URL(route.request().url()).hostname), route.abort('blockedbyclient')),
+  );
+  return refused;
+}

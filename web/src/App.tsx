@@ -1,7 +1,7 @@
 import type { AuthConfigResponse } from '@parley/contracts';
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { ApiError, authConfig, session, setUnauthorizedHandler, signIn } from './api/client';
-import { completeOidcSignIn, isOidcCallback, oidcSignOut, startOidcSignIn } from './auth/oidc';
+import { isOidcCallback } from './auth/callback';
 import { Catalog } from './Catalog';
 import { FreePractice } from './FreePractice';
 import { LiveRoom } from './live/LiveRoom';
@@ -16,6 +16,8 @@ const History = lazy(() => import('./History').then((m) => ({ default: m.History
 const Replay = lazy(() => import('./History').then((m) => ({ default: m.Replay })));
 const Practice = lazy(() => import('./Practice').then((m) => ({ default: m.Practice })));
 const Progress = lazy(() => import('./progress/Progress').then((m) => ({ default: m.Progress })));
+/** The OIDC client too: only a sign-in at the identity provider, its callback and its sign-out need it. */
+const oidc = () => import('./auth/oidc');
 
 /** setTimeout's longest delay (about 24.8 days); a later expiry is checked again when the timer fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -30,7 +32,7 @@ export function App() {
     const signOut = (reason: string) => (session.clear(), setUser(null), setNotice(reason));
     setUnauthorizedHandler((reason) => signOut(`${reason.replace(/\.$/, '')}. Sign in again.`));
     if (!completing) return;
-    completeOidcSignIn().then(
+    oidc().then((m) => m.completeOidcSignIn()).then(
       (name) => (setUser(name), setCompleting(false)),
       (error: Error) => (setNotice(error.message), setCompleting(false)),
     );
@@ -55,7 +57,7 @@ export function App() {
     setUser(null);
     setNotice('');
     navigate('/catalog');
-    if (details.oidc) await oidcSignOut(details.oidc, details.idToken).catch(() => false);
+    if (details.oidc) await oidc().then((m) => m.oidcSignOut(details.oidc!, details.idToken)).catch(() => false);
   }
 
   if (completing) return <main className="signin" aria-busy="true"><p>Signing you in…</p></main>;
@@ -108,7 +110,7 @@ function SignIn({ notice, onSignedIn }: { notice: string; onSignedIn: (user: str
       {config?.mode === 'jwt' && config.oidc && (
         <button
           className="primary"
-          onClick={() => startOidcSignIn(config.oidc!).catch((e: Error) => setError(`${config.oidc!.providerName} cannot be reached (${e.message}).`))}
+          onClick={() => oidc().then((m) => m.startOidcSignIn(config.oidc!)).catch((e: Error) => setError(`${config.oidc!.providerName} cannot be reached (${e.message}).`))}
         >
           Sign in with {config.oidc.providerName}
         </button>

@@ -1,11 +1,10 @@
 import type { AuthConfigResponse } from '@parley/contracts';
 import { InMemoryWebStorage, UserManager, WebStorageStateStore, type User } from 'oidc-client-ts';
 import { session } from '../api/client';
+import { CALLBACK_PATH } from './callback';
 
 export type OidcSettings = NonNullable<AuthConfigResponse['oidc']>;
 
-/** Where the identity provider sends the browser back; the gateway serves the app at any such path. */
-export const CALLBACK_PATH = '/auth/callback';
 const SETTINGS_KEY = 'parley.oidc';
 
 function manager(settings: OidcSettings): UserManager {
@@ -33,8 +32,6 @@ export async function startOidcSignIn(settings: OidcSettings): Promise<void> {
   sessionStorage.setItem(SETTINGS_KEY, JSON.stringify(settings));
   await manager(settings).signinRedirect();
 }
-
-export const isOidcCallback = () => window.location.pathname === CALLBACK_PATH;
 
 /**
  * Finishes a sign-in on the callback page: exchanges the code (checking state and the PKCE verifier), keeps the
