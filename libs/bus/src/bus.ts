@@ -14,6 +14,7 @@ import { SpanStatusCode, context as otelContext, type Span } from '@opentelemetr
 import {
   AppError,
   CommandSchemas,
+  DeadLetters,
   EventSchemas,
   isErrorBody,
   type CommandName,
@@ -69,6 +70,8 @@ export interface ConsumeOptions {
 type Reply = { ok: true; data: unknown } | { ok: false; error: ErrorBody };
 
 const DEDUPE_WINDOW_MS = 5 * 60_000;
+/** How long dead letters stay in the dead-letter stream for inspection and replay (scripts/replay-deadletters.ts). */
+const DEAD_LETTER_MAX_AGE_MS = 30 * 24 * 3600_000;
 
 /**
  * The one way services talk: request/reply commands on core NATS (queue groups, timeouts) and durable events on
@@ -306,14 +309,17 @@ export class Bus {
 
   /** Creates (or updates) a stream; every service calls this for the streams it touches, so boot order is free. */
   async ensureStream(stream: StreamSpec): Promise<void> {
-    const name = this.streamName(stream);
+    return this.declareStream({
+      name: this.streamName(stream),
+      subjects: stream.subjects.map((s) => this.eventSubject(s)),
+      duplicate_window: nanos(DEDUPE_WINDOW_MS),
+    });
+  }
+
+  private declareStream(config: { name: string; subjects: string[]; duplicate_window: number; max_age?: number }): Promise<void> {
+    const { name } = config;
     let ready = this.streamsReady.get(name);
     if (!ready) {
-      const config = {
-        name,
-        subjects: stream.subjects.map((s) => this.eventSubject(s)),
-        duplicate_window: nanos(DEDUPE_WINDOW_MS),
-      };
       ready = this.jsm.streams.info(name).then(
         () => this.jsm.streams.update(name, config).then(() => undefined),
         () => this.jsm.streams.add(config).then(() => undefined),
@@ -348,7 +354,8 @@ export class Bus {
   /**
    * Starts a durable pull consumer per event of `spec`. Every event in the spec must have a handler (checked at
    * boot). A handler that throws gets the message redelivered with backoff; after `maxDeliver` deliveries the
-   * message is dead-lettered: logged with its payload id and copied to `<namespace>.deadletter.<durable>`.
+   * message is dead-lettered: logged with its payload id and stored on `<namespace>.deadletter.<durable>` in the
+   * `<namespace>_DEADLETTER` stream, from where scripts/replay-deadletters.ts lists and replays it.
    */
   async consume<S extends ConsumerSpec>(spec: S, handlers: EventHandlers<S>, options: ConsumeOptions = {}): Promise<void> {
     // A crashed consumer's messages come back after ackWaitMs (handlers heartbeat meanwhile, so slow work is not
@@ -359,6 +366,12 @@ export class Bus {
       if (typeof byEvent[event] !== 'function') throw new Error(`Consumer ${spec.durable} has no handler for ${event}`);
     }
     await this.ensureStream(spec.stream);
+    await this.declareStream({
+      name: DeadLetters.stream(this.options.namespace),
+      subjects: [DeadLetters.subject(this.options.namespace, '>')],
+      duplicate_window: nanos(DEDUPE_WINDOW_MS),
+      max_age: nanos(DEAD_LETTER_MAX_AGE_MS),
+    });
     const stream = this.streamName(spec.stream);
     for (const event of spec.events) {
       // One durable per event: nats-server 2.9 allows only one filter subject per consumer.
@@ -423,7 +436,7 @@ export class Bus {
       if (!parsed.success) {
         // A malformed event never becomes valid by retrying it.
         failSpan(span, new Error('invalid payload'));
-        this.deadLetter(msg, options.durable, 'invalid payload', log, context);
+        await this.deadLetter(msg, options.durable, 'invalid payload', log, context);
         msg.term('invalid payload');
         return;
       }
@@ -435,7 +448,7 @@ export class Bus {
       } catch (error) {
         failSpan(span, error);
         if (deliveryCount >= options.maxDeliver) {
-          this.deadLetter(msg, options.durable, String((error as Error)?.message ?? error), log, context);
+          await this.deadLetter(msg, options.durable, String((error as Error)?.message ?? error), log, context);
           msg.term('handler failed too often');
         } else {
           const delayMs = Math.min(250 * 2 ** (deliveryCount - 1), 10_000);
@@ -448,14 +461,31 @@ export class Bus {
     });
   }
 
-  private deadLetter(msg: JsMsg, durable: string, reason: string, log: object, context: MessageContext): void {
-    this.logger.error({ ...log, reason }, 'event dead-lettered');
+  /**
+   * Stores the message in the dead-letter stream with where it came from, so it can be replayed to its original
+   * subject once the cause is fixed. The original stays in its own stream too (limits retention), at that sequence.
+   */
+  private async deadLetter(msg: JsMsg, durable: string, reason: string, log: object, context: MessageContext): Promise<void> {
+    const origin = { stream: msg.info.stream, sequence: msg.info.streamSequence };
+    this.logger.error({ ...log, ...origin, reason }, 'event dead-lettered');
     const headers = toHeaders(context);
     // A replayed letter continues the trace of the delivery that gave up on it.
     injectTraceHeaders(otelContext.active(), headers);
     headers.set('x-dead-letter-reason', reason.slice(0, 200));
     headers.set('x-original-subject', msg.subject);
-    this.nc.publish(`${this.options.namespace}.deadletter.${durable}`, msg.data, { headers });
+    headers.set('x-original-stream', origin.stream);
+    headers.set('x-original-sequence', String(origin.sequence));
+    const messageId = msg.headers?.get('Nats-Msg-Id');
+    if (messageId) headers.set('x-original-message-id', messageId);
+    try {
+      await this.js.publish(DeadLetters.subject(this.options.namespace, durable), msg.data, {
+        headers,
+        // One letter per (consumer, message) even if this runs twice.
+        msgID: `${durable}:${origin.stream}:${origin.sequence}`,
+      });
+    } catch (error) {
+      this.logger.error({ ...log, ...origin, err: error }, 'dead letter could not be stored; the original is still in its stream');
+    }
   }
 
   private track<T>(work: Promise<T>): void {

@@ -73,6 +73,15 @@ export const Streams = {
   Evaluation: { name: 'EVALUATION', subjects: ['evaluation.>'] },
 } as const satisfies Record<string, StreamSpec>;
 
+/**
+ * Where the bus keeps the events a consumer gave up on: `<namespace>.deadletter.<durable>`, stored in the stream
+ * `<namespace>_DEADLETTER` (scripts/replay-deadletters.ts lists and replays them). Renaming strands stored letters.
+ */
+export const DeadLetters = {
+  stream: (namespace: string) => `${namespace}_DEADLETTER`,
+  subject: (namespace: string, durable: string) => `${namespace}.deadletter.${durable}`,
+} as const;
+
 export interface ConsumerSpec {
   /** Durable name: every replica of the owning service shares it, so each event is handled once. */
   durable: string;
