@@ -48,7 +48,8 @@ export function Practice({ sessionId }: { sessionId: string }) {
   const refresh = () => request<SessionState>('GET', `/api/sessions/${sessionId}`).then((s) => (setSession(s.session), merge(s.turns)));
 
   useEffect(() => {
-    const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(PRACTICE_NAMESPACE, { auth: { token: auth.token() } });
+    // Websocket only: the ingress has no sticky sessions, which HTTP long-polling would need (deploy/README.md).
+    const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(PRACTICE_NAMESPACE, { auth: { token: auth.token() }, transports: ['websocket'] });
     socket.current = s;
     s.on('connect', () => {
       s.emit('join', { sessionId }, (ack) => {

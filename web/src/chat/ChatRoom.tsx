@@ -196,7 +196,8 @@ export function ChatRoom({ sessionId }: { sessionId: string }) {
       // Back to a session whose last message has no reply yet: follow that reply (it may be streaming now).
       if (last && last.speaker === 'trainee' && isOpenStatus(detail.session.status)) void follow(last.sequence + 1);
     });
-    const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(PRACTICE_NAMESPACE, { auth: { token: auth.token() } });
+    // Websocket only: the ingress has no sticky sessions, which HTTP long-polling would need (deploy/README.md).
+    const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(PRACTICE_NAMESPACE, { auth: { token: auth.token() }, transports: ['websocket'] });
     s.on('connect', () => s.emit('join', { sessionId }, () => undefined));
     s.on('ai_turn', ({ turn }) => merge([turn]));
     s.on('termination', ({ reason, message }) => {

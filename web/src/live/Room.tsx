@@ -158,7 +158,8 @@ export default function LiveRoomView({ sessionId }: { sessionId: string }) {
 
   useEffect(() => {
     void loadDetail();
-    const s: PracticeSocket = io(PRACTICE_NAMESPACE, { auth: { token: auth.token() } });
+    // Websocket only: the ingress has no sticky sessions, which HTTP long-polling would need (deploy/README.md).
+    const s: PracticeSocket = io(PRACTICE_NAMESPACE, { auth: { token: auth.token() }, transports: ['websocket'] });
     socket.current = s;
     s.on('connect', () => {
       setConnected(true);
