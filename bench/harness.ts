@@ -148,17 +148,31 @@ export const round = (v: number | null | undefined, digits = 1): number | null =
 
 // ---- the ramp -----------------------------------------------------------------------------------------------------
 
+/** Scales every ramp's time budget (`BENCH_BUDGET_SCALE=2` on a slower machine, 0.5 for a quick look). */
+const BUDGET_SCALE = Number(process.env.BENCH_BUDGET_SCALE ?? 1);
+
 /**
  * Runs `level` for each session count in LEVELS, in order, until one fails more than 1 % of its operations (its
- * figures `ids` are then marked as stopped there). The callback records its own figures and returns its error rate.
+ * figures `ids` are then marked as stopped there), or until the next level would not fit in `budgetMs` (the whole
+ * run must stay under 30 minutes on 2 cores; a level takes at least as long as the one before). The callback
+ * records its own figures and returns its error rate.
  */
-export async function ramp(label: string, ids: string[], level: (sessions: number) => Promise<number>): Promise<number[]> {
+export async function ramp(label: string, ids: string[], budgetMs: number, level: (sessions: number) => Promise<number>): Promise<number[]> {
   const done: number[] = [];
+  const began = performance.now();
+  let last = 0;
   for (const sessions of LEVELS) {
+    const elapsed = performance.now() - began;
+    if (done.length && elapsed + last * (sessions / done.at(-1)!) ** 0.5 > budgetMs * BUDGET_SCALE) {
+      process.stdout.write(`[bench] ${label}: ${sessions} sessions skipped (time budget of ${Math.round((budgetMs * BUDGET_SCALE) / 1000)} s)\n`);
+      recordExtra(`budget_${label}`, { skippedFrom: sessions, budgetSec: Math.round((budgetMs * BUDGET_SCALE) / 1000) });
+      break;
+    }
     const started = performance.now();
     const errorRate = await level(sessions);
+    last = performance.now() - started;
     done.push(sessions);
-    process.stdout.write(`[bench] ${label}: ${sessions} sessions in ${Math.round((performance.now() - started) / 1000)} s, error rate ${round(errorRate * 100, 2)} %\n`);
+    process.stdout.write(`[bench] ${label}: ${sessions} sessions in ${Math.round(last / 1000)} s, error rate ${round(errorRate * 100, 2)} %\n`);
     if (errorRate > MAX_ERROR_RATE) {
       process.stdout.write(`[bench] ${label}: stopped after ${sessions} sessions (errors above 1 %)\n`);
       markStopped(ids, sessions);
@@ -190,7 +204,28 @@ export interface Target {
 /** The platform under test: started here on free ports (capacity limits raised), or BENCH_URL's. */
 export async function startTarget(options: PlatformOptions): Promise<Target> {
   if (EXTERNAL_URL) return { gateway: EXTERNAL_URL, platform: null, stop: async () => undefined };
-  const platform = await TestPlatform.start({ ...options, env: { ...CAPACITY_ENV, ...options.env } });
+  // One service at a time, each tried again if it misses the platform's 45 s to /ready: on a busy 2-core machine
+  // several Node processes loading at once can all miss it.
+  const platform = await TestPlatform.start({ ...options, services: [], env: { ...CAPACITY_ENV, ...options.env } });
+  try {
+    for (const name of options.services) {
+      for (let attempt = 1; ; attempt++) {
+        const started = await platform.startService(name).then(
+          () => true,
+          (error: Error) => {
+            if (attempt >= 3) throw error;
+            process.stdout.write(`[bench] ${name} did not start (${error.message.split('\n')[0]}); retrying\n`);
+            return false;
+          },
+        );
+        if (started) break;
+      }
+    }
+  } catch (error) {
+    await platform.stop();
+    throw error;
+  }
+  process.stdout.write(`[bench] platform ${platform.namespace} (logs: test-artifacts/logs/${platform.namespace}-*.log)\n`);
   return { gateway: platform.url('gateway'), platform, stop: () => platform.stop() };
 }
 

@@ -1,11 +1,11 @@
 import { api, devToken } from '@parley/testing';
-import { TimedClient, benchScenario, inBatches, newSession } from './clients';
+import { TimedClient, benchScenario, inBatches } from './clients';
 import { ProcessSampler, levelFigure, ramp, recordLevel, recordProcesses, startRawServer, startTarget, type RawServer, type Target } from './harness';
 import { startProviders, type Providers } from './providers';
 
 /**
  * Termination lag (SPEC §4.8: the session ends within 250 ms of its idle deadline): at each level that many
- * sessions go quiet after their opening, and each `termination` push is timed against the deadline the server
+ * sessions go quiet from their start, and each `termination` push is timed against the deadline the server
  * announced (`deadlines.idleAt`; same machine, same clock). The idle timeout grows with the level so that every
  * session of a level is set up before the first deadline: the deadlines then fall together. Zero-latency providers
  * (the openings are not what is measured). Raw baseline: a timer in a bare process, two JetStream hops (the timer's
@@ -33,7 +33,7 @@ describe('termination lag', () => {
     const token = await devToken(gateway, 'bench-termination');
     const scenarios = new Map<number, string>();
 
-    const done = await ramp('termination', ['termination_lag', 'raw_termination_lag'], async (level) => {
+    const done = await ramp('termination', ['termination_lag', 'raw_termination_lag'], 150_000, async (level) => {
       const idleSec = Math.max(5, Math.ceil(level / 8));
       if (!scenarios.has(idleSec)) scenarios.set(idleSec, await benchScenario(gateway, { maxTurns: 200, maxDurationSec: 3600, idleTimeoutSec: idleSec }));
       const scenarioId = scenarios.get(idleSec)!;
@@ -67,16 +67,19 @@ describe('termination lag', () => {
         20,
         async () => {
           try {
-            const sessionId = await newSession(gateway, token, scenarioId, 'turn');
+            // The idle deadline runs from creation (the opening is not activity): the created session announces it.
+            const created = await api(gateway, 'POST', '/api/sessions', {
+              token,
+              body: { scenarioId, mode: 'turn', clientSessionStartedAt: new Date().toISOString() },
+            });
+            const idleAt: string | undefined = created.body.session?.deadlines?.idleAt;
+            if (created.status !== 201 || !idleAt) throw new Error(`session: ${created.status} ${JSON.stringify(created.body)}`);
+            const sessionId: string = created.body.session.id;
             const client = await TimedClient.connect(gateway, token);
             clients.push(client);
             const ended = client.next('termination', (e) => e.sessionId === sessionId, (idleSec + 60) * 1000);
             const joined = await client.ask('join', { sessionId });
             if (!joined.ok) throw new Error(`join: ${JSON.stringify(joined)}`);
-            if ((await client.next('ai_turn', (e) => e.turn.sequence === 0, 60_000)) === null) throw new Error('no opening');
-            const state = await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token });
-            const idleAt = state.body.session?.deadlines?.idleAt;
-            if (!idleAt) throw new Error(`no idle deadline: ${JSON.stringify(state.body.session?.deadlines)}`);
             waits.push(
               ended.then((at) => {
                 if (at === null) errors += 1;

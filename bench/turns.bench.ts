@@ -1,10 +1,10 @@
 import { devToken } from '@parley/testing';
 import { spokenMp3 } from '../services/gateway/test/practice-client';
 import { TimedClient, benchScenario, inBatches, newSession } from './clients';
-import { ProcessSampler, levelFigure, ramp, recordLevel, recordProcesses, sleep, startRawServer, startTarget, type RawServer, type Target } from './harness';
+import { EXTERNAL_URL, ProcessSampler, levelFigure, ramp, recordLevel, recordProcesses, sleep, startRawServer, startTarget, type RawServer, type Target } from './harness';
 import { FIXED_LATENCY_MS, startProviders, type ProviderMode, type Providers } from './providers';
 
-const MODES = (process.env.BENCH_TURN_MODES ?? 'zero,fixed,offline').split(',').filter(Boolean) as ProviderMode[];
+const MODES = (EXTERNAL_URL ? ['external'] : (process.env.BENCH_TURN_MODES ?? 'zero,fixed,offline').split(',').filter(Boolean)) as ProviderMode[];
 /** How long each level runs its sessions' turns (the raw baseline runs as long). */
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 12_000);
 /** Between a pushed `ai_turn` and the trainee's next turn: the AI's audio playing and the trainee speaking (±50 %). */
@@ -53,9 +53,9 @@ describe.each(MODES)('turns with %s providers', (mode) => {
     const sessions: Array<{ client: TimedClient; sessionId: string; next: number; broken: boolean }> = [];
     const rawClients: TimedClient[] = [];
     const ids = { ack: `turn_ack_${mode}`, reply: `turn_reply_${mode}`, rawAck: `raw_turn_ack_${mode}`, rawReply: `raw_turn_reply_${mode}` };
-    const providersNote = mode === 'offline' ? 'offline providers' : mode === 'zero' ? 'zero-latency providers' : `providers at ${FIXED_LATENCY_MS} ms per request`;
+    const providersNote = { offline: 'offline providers', zero: 'zero-latency providers', fixed: `providers at ${FIXED_LATENCY_MS} ms per request`, external: "the deployment's providers" }[mode];
 
-    const done = await ramp(`turns/${mode}`, Object.values(ids), async (level) => {
+    const done = await ramp(`turns/${mode}`, Object.values(ids), 150_000, async (level) => {
       // New sessions for this level, each past its opening (creation and openings are not measured here).
       let setupErrors = 0;
       const adding = Array.from({ length: level - sessions.length }, (_, i) => i);
