@@ -24,20 +24,35 @@ export interface TestIdpOptions {
  */
 export class TestIdp {
   private child: ChildProcess | undefined;
+  private redirects: [string[], string[]] = [[], []];
+  /** Published keys, the signing one first. */
+  private jwks: object[] = [];
+  kid = '';
+  privateKey!: KeyLike;
 
   private constructor(
     readonly options: TestIdpOptions,
     readonly port: number,
-    readonly kid: string,
-    readonly privateKey: KeyLike,
-    private readonly privateJwk: object,
   ) {}
 
   static async create(options: TestIdpOptions): Promise<TestIdp> {
+    const idp = new TestIdp(options, await freePort());
+    await idp.newKey();
+    return idp;
+  }
+
+  private async newKey(): Promise<void> {
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-    const kid = `test-${Date.now().toString(36)}`;
-    const jwk = { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
-    return new TestIdp(options, await freePort(), kid, privateKey, jwk);
+    this.kid = `test-${Date.now().toString(36)}-${this.jwks.length}`;
+    this.privateKey = privateKey;
+    this.jwks = [{ ...(await exportJWK(privateKey)), kid: this.kid, alg: 'RS256', use: 'sig' }, ...this.jwks];
+  }
+
+  /** Restarts the provider signing with a new key (the old one still published), as a key rotation does. */
+  async rotateKey(): Promise<void> {
+    await this.newKey();
+    await this.stop();
+    await this.start(...this.redirects);
   }
 
   get issuer(): string {
@@ -57,7 +72,8 @@ export class TestIdp {
 
   /** Starts the provider, which accepts the web client's sign-in redirects to `redirectUris`. */
   async start(redirectUris: string[], postLogoutRedirectUris: string[] = []): Promise<void> {
-    const settings = { ...this.options, port: this.port, keys: [this.privateJwk], redirectUris, postLogoutRedirectUris };
+    this.redirects = [redirectUris, postLogoutRedirectUris];
+    const settings = { ...this.options, port: this.port, keys: this.jwks, redirectUris, postLogoutRedirectUris };
     const child = spawn(process.execPath, [SCRIPT, JSON.stringify(settings)], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const stderr: string[] = [];

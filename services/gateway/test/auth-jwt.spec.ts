@@ -129,4 +129,22 @@ describe('jwt mode with an OIDC issuer', () => {
     const stranger = await idp.sign({ sub: 'idp-stranger' });
     expect((await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token: stranger })).status).toBe(404);
   });
+
+  it('follows a key rotation: a token naming a new key id gets in once the key set is fetched again', async () => {
+    const before = await idp.sign({ sub: 'idp-rotation' });
+    expect((await api(gateway, 'GET', '/api/scenarios', { token: before })).status).toBe(200);
+    await idp.rotateKey();
+    const after = await idp.sign({ sub: 'idp-rotation' });
+    // The cached key set lacks the new key id: jose fetches it again, at most once per 30 s cooldown.
+    const deadline = Date.now() + 45_000;
+    let status = 0;
+    while (Date.now() < deadline) {
+      status = (await api(gateway, 'GET', '/api/scenarios', { token: after })).status;
+      if (status === 200) break;
+      expect(status).toBe(401);
+      await sleep(1000);
+    }
+    expect(status).toBe(200);
+    expect((await api(gateway, 'GET', '/api/scenarios', { token: before })).status).toBe(200); // still published
+  }, 90_000);
 });
