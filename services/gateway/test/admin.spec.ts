@@ -4,6 +4,9 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { launchBrowser, screenshot } from '../../../web/e2e/browser';
 
+// page.evaluate callbacks run in the browser; the suite compiles without the DOM lib.
+declare const localStorage: { setItem(key: string, value: string): void };
+
 /**
  * SPEC §9 queue dashboard: Bull Board at /admin/queues on the gateway, for the operator role only, over the real
  * queues of the deployment (its Redis namespace). Browsers reach it with the cookie of POST /api/admin/session.
