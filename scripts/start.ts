@@ -200,17 +200,13 @@ async function main(): Promise<void> {
     `starting ${SERVICES.length} services${replicas > 1 ? ` × ${replicas} replicas` : ''}; ` +
       `only their warnings and errors are shown here, full logs in ${relative(ROOT, LOG_DIR)}/`,
   );
-  // Replica by replica: the first processes create the streams and consumers the others then join.
-  for (let replica = 1; replica <= replicas; replica++) {
-    const wave = processes.filter((p) => p.replica === replica);
-    wave.forEach(startService);
-    await Promise.all(
-      wave.map(async (p) => {
-        await waitReady(p.label, p.port);
-        say(`${p.label} ready on port ${p.port}`);
-      }),
-    );
-  }
+  processes.forEach(startService);
+  await Promise.all(
+    processes.map(async (p) => {
+      await waitReady(p.label, p.port);
+      say(`${p.label} ready on port ${p.port}`);
+    }),
+  );
   const gatewayPort = Number(env.GATEWAY_PORT ?? 8080);
   if (replicas > 1) {
     const gateways = processes.filter((p) => p.service.name === 'gateway').map((p) => p.port);

@@ -25,6 +25,7 @@ function runDatabase(suffix: string): string {
 
 const ROOT = resolve(__dirname, '../../..');
 const LOG_DIR = join(ROOT, 'test-artifacts', 'logs');
+const READY_WITHIN_MS = 90_000;
 
 export interface PlatformOptions {
   services: ServiceName[];
@@ -94,12 +95,9 @@ export class TestPlatform {
       options,
     );
     try {
-      // One wave per replica: the first processes create the streams and consumers the others then join.
-      const waves = Math.max(...options.services.map((name) => platform.replicas(name)));
-      for (let replica = 1; replica <= waves; replica++) {
-        const wave = options.services.filter((name) => platform.replicas(name) >= replica);
-        await Promise.all(wave.map((name) => platform.startService(name, {}, replica)));
-      }
+      // All at once, as a scaled-out deployment starts: replicas declare the same streams and consumers concurrently.
+      const processes = options.services.flatMap((name) => Array.from({ length: platform.replicas(name) }, (_, i) => [name, i + 1] as const));
+      await Promise.all(processes.map(([name, replica]) => platform.startService(name, {}, replica)));
       if (options.services.includes('gateway') && platform.replicas('gateway') > 1) {
         platform.balancer = await GatewayBalancer.start(() => platform.readyPorts('gateway'));
       }
@@ -200,7 +198,8 @@ export class TestPlatform {
   }
 
   private async waitReady(name: string, url: string, exited: Promise<number | null>, logFile: string): Promise<void> {
-    const deadline = Date.now() + 45_000;
+    // Generous: a suite's processes start together, and on a busy two-core machine Node alone can take half a minute.
+    const deadline = Date.now() + READY_WITHIN_MS;
     let gone = false;
     void exited.then(() => (gone = true));
     while (Date.now() < deadline) {
@@ -209,7 +208,7 @@ export class TestPlatform {
       if (ready) return;
       await sleep(100);
     }
-    throw new Error(`${name} was not ready within 45 s:\n${tail(logFile)}`);
+    throw new Error(`${name} was not ready within ${READY_WITHIN_MS / 1000} s:\n${tail(logFile)}`);
   }
 
   /** Stops one service: SIGTERM lets it shut down gracefully, SIGKILL simulates a crash. */
