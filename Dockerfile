@@ -61,7 +61,6 @@ RUN if [ "$SERVICE" = asr ]; then \
 # EVALUATOR_PORT=8084; SHUTDOWN_GRACE_MS) default per service in run-service.sh; compose and Kubernetes set them.
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true \
     PARLEY_SERVICE=${SERVICE}
 WORKDIR /app
 # Files stay owned by root: the service user can read but not modify its code.

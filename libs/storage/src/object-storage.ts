@@ -100,8 +100,9 @@ export class ObjectStorage {
   constructor(config: ObjectStorageConfig) {
     if (!config.bucket) throw new Error('ObjectStorage: bucket is required');
     this.bucket = config.bucket;
-    // The SDK is pinned to a release that runs on Node 20; its warning concerns later releases we do not install,
-    // and it would print at every start of every service.
+    // On Node < 22 the SDK warns about its releases after January 2027, which we do not install. Its documented switch
+    // is set here, the one place that builds clients, so no service prints the notice at start (sdk-warning.spec.ts);
+    // a value set by the operator wins.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.client = new S3Client(clientConfig(config, config.endpoint));
     this.presignClient =
