@@ -51,6 +51,11 @@ export class TcpProxy {
     this.server = server;
   }
 
+  /** Cuts every connection it carries and keeps accepting new ones: a network blip rather than an outage. */
+  cut(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   async down(): Promise<void> {
     const server = this.server;
     if (!server) return;
