@@ -106,7 +106,8 @@ describe('rate limits while Redis is down', () => {
     // A Redis of the test's own, for the gateway only: stopping it touches nothing other suites use.
     redis = await OwnServer.redis();
     platform = await TestPlatform.start({ services: ['gateway', 'session'], serviceEnv: { gateway: { ...LIMITS, REDIS_URL: redis.url } } });
-    gateway = platform.url('gateway');
+    // One replica: without Redis each replica counts alone (a scaled-out run would allow the budget once per replica).
+    gateway = platform.replicaUrl('gateway', 1);
   });
 
   afterAll(async () => {
