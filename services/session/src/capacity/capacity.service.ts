@@ -19,6 +19,8 @@ const POLL_MS = 150;
 @Injectable()
 export class CapacityService {
   private readonly waitersKey: string;
+  /** This replica's admissions, one after another (see tryAdmit). */
+  private admissions: Promise<unknown> = Promise.resolve();
 
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
@@ -55,8 +57,21 @@ export class CapacityService {
     }
   }
 
-  /** Admits when the free slots exceed the number of waiters ahead of this one. */
-  private async tryAdmit<T>(
+  /**
+   * Admits when the free slots exceed the number of waiters ahead of this one. A replica's own admissions queue in
+   * memory before opening their transaction: queued on the advisory lock instead, a burst of creations held every
+   * pooled connection and ran out the transactions' 5 s timeout while waiting (20 at once failed on 2 cores).
+   */
+  private tryAdmit<T>(
+    create: (tx: Prisma.TransactionClient) => Promise<T>,
+    waitersAhead: number,
+  ): Promise<{ admitted: true; value: T } | { admitted: false }> {
+    const turn = this.admissions.then(() => this.admitNow(create, waitersAhead));
+    this.admissions = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private admitNow<T>(
     create: (tx: Prisma.TransactionClient) => Promise<T>,
     waitersAhead: number,
   ): Promise<{ admitted: true; value: T } | { admitted: false }> {
