@@ -206,7 +206,11 @@ export async function startTarget(options: PlatformOptions): Promise<Target> {
   if (EXTERNAL_URL) return { gateway: EXTERNAL_URL, platform: null, stop: async () => undefined };
   // One service at a time, each tried again if it misses the platform's 45 s to /ready: on a busy 2-core machine
   // several Node processes loading at once can all miss it.
-  const platform = await TestPlatform.start({ ...options, services: [], env: { ...CAPACITY_ENV, ...options.env } });
+  // BENCH_CPU_PROF=1: every service writes a V8 CPU profile when it stops (see bench/cpu-profile.js).
+  const profile = process.env.BENCH_CPU_PROF
+    ? { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.js')}`, BENCH_CPU_PROF_DIR: join(ROOT, 'test-artifacts', 'profiles') }
+    : {};
+  const platform = await TestPlatform.start({ ...options, services: [], env: { ...CAPACITY_ENV, ...profile, ...options.env } });
   try {
     for (const name of options.services) {
       for (let attempt = 1; ; attempt++) {
