@@ -62,11 +62,13 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
       // Route spans only: one span per express middleware (cors, helmet, parsers) is noise.
       new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE] }),
       new NestInstrumentation(),
-      // Prisma's driver adapter runs its SQL through `pg`; pool pings outside any request are left out.
-      new PgInstrumentation({ requireParentSpan: true }),
+      // Prisma's driver adapter runs its SQL through `pg`: one span per statement under Prisma's db_query span. Pool
+      // pings outside any request and pool checkouts are left out.
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
       // Outbound provider calls: the OpenAI SDK uses fetch (undici).
       new UndiciInstrumentation(),
-      new PrismaInstrumentation(),
+      // prisma:client:operation / transaction / compile / db_query; serialising the result is not worth a span each.
+      new PrismaInstrumentation({ ignoreSpanTypes: ['prisma:client:serialize'] }),
     ],
   });
   node.start();

@@ -63,7 +63,7 @@ export class PracticePushes implements OnApplicationShutdown {
     if (sessionId && (meta.deliveryCount ?? HOLD_UNTIL_DELIVERY) < HOLD_UNTIL_DELIVERY) {
       return this.roomHasSockets(sessionId).then((present) => {
         if (!present) throw new RoomEmptyError(`no socket in the room of ${sessionId} yet; pushing again shortly`);
-        return this.once({ ...meta, deliveryCount: HOLD_UNTIL_DELIVERY }, pushed, emitToRoom);
+        return this.once({ ...meta, deliveryCount: HOLD_UNTIL_DELIVERY }, pushed, emitToRoom, sessionId);
       });
     }
     const messageId = meta.messageId;

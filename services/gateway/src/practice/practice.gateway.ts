@@ -26,6 +26,7 @@ import { Metrics, SpanKind, addLogFields, failSpan, inSpan, withLogContext } fro
 import type { Counter, Gauge } from 'prom-client';
 import { TokenService } from '../auth/token.service';
 import { toAppError } from '../errors/app-error.filter';
+import { checkUntrustedInput } from '../errors/untrusted-input';
 import { SocketRateLimiter } from '../rate-limit';
 import { requireSessionId } from '../sessions/session-id';
 import { turnAudioBytes } from '../sessions/turn-audio';
@@ -49,6 +50,7 @@ export function sessionPayload(payload: unknown): { sessionId: string; body: Rec
     });
   }
   const body = payload as Record<string, unknown>;
+  checkUntrustedInput(body);
   if (typeof body.sessionId !== 'string' || !body.sessionId) {
     throw new AppError('validation_failed', 'sessionId is required', {
       issues: [{ path: 'sessionId', message: 'expected the session id' }],
@@ -145,6 +147,7 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
     const attributes = { 'messaging.system': 'socket.io', 'messaging.destination.name': PRACTICE_NAMESPACE, 'socket.io.event': event };
     void inSpan(`socket ${event}`, { kind: SpanKind.SERVER, attributes }, (span) => {
       const context = newContext();
+      span.setAttribute('parley.correlation_id', context.correlationId);
       return withLogContext({ correlationId: context.correlationId, userId: caller.userId }, async () => {
         let response: AckResponse;
         try {
