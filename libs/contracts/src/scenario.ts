@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PAGE } from './session';
 
 export const ScenarioCategory = z.enum([
   'sales',
@@ -153,7 +154,7 @@ export const ScenarioListQuerySchema = z.object({
   language: z.string().trim().max(35).optional(),
   /** Authors may list drafts; trainees only ever see published scenarios. */
   status: ScenarioStatus.optional(),
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(MAX_PAGE).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 export type ScenarioListQuery = z.infer<typeof ScenarioListQuerySchema>;

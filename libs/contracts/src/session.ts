@@ -94,9 +94,13 @@ export interface SessionDetail extends SessionState {
 }
 
 export const HISTORY_PAGE_SIZE = 20;
+/** Far beyond any real list, and small enough that the row offset it implies stays a 32-bit integer. */
+export const MAX_PAGE = 100_000;
+/** Turn sequences are 32-bit integers in the database; a larger one would fail there instead of here. */
+export const MAX_TURN_SEQUENCE = 2_147_483_647;
 
 export const HistoryQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(MAX_PAGE).default(1),
   sort: z.enum(['startedAtDesc', 'startedAtAsc']).default('startedAtDesc'),
   search: z.string().trim().max(200).optional(),
   scenarioId: z.string().trim().max(80).optional(),
@@ -150,7 +154,7 @@ export type CreateSessionRequest = z.infer<typeof CreateSessionSchema>;
 
 /** Metadata of a trainee turn; the audio travels beside it (multipart file or socket binary). */
 export const TraineeTurnMetaSchema = z.object({
-  sequence: z.coerce.number().int().min(1),
+  sequence: z.coerce.number().int().min(1).max(MAX_TURN_SEQUENCE),
   startedAt: z.iso.datetime({ offset: true }),
   endedAt: z.iso.datetime({ offset: true }),
 });

@@ -30,6 +30,9 @@ interface Call {
  */
 const ROUTES: Record<string, { public?: true; call: (o: Owned) => Call; foreign: 'not_found' | 'own data only' }> = {
   'POST /api/auth/dev-token': { public: true, call: () => ({ path: '/api/auth/dev-token', body: { userId: 'x' } }), foreign: 'own data only' },
+  // The queue dashboard's cookie: operators only, and it holds nothing of any trainee.
+  'POST /api/admin/session': { call: () => ({ path: '/api/admin/session' }), foreign: 'own data only' },
+  'DELETE /api/admin/session': { call: () => ({ path: '/api/admin/session' }), foreign: 'own data only' },
   'GET /api/auth/config': { public: true, call: () => ({ path: '/api/auth/config' }), foreign: 'own data only' },
   'GET /api/scenarios': { call: () => ({ path: '/api/scenarios' }), foreign: 'own data only' },
   'GET /api/scenarios/:id': { call: (o) => ({ path: `/api/scenarios/${o.draft}` }), foreign: 'not_found' },

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, UsePipes } from '@nestjs/common';
 import {
   Commands,
   type Caller,
@@ -9,6 +9,7 @@ import {
 } from '@parley/contracts';
 import { Bus } from '@parley/bus';
 import { CurrentCaller, Roles } from '../auth/auth.guard';
+import { UntrustedInputPipe } from '../errors/untrusted-input';
 import { CommandContext } from '../request-context';
 
 /**
@@ -16,6 +17,7 @@ import { CommandContext } from '../request-context';
  * raw input as a command. Validation happens once, in the owning service.
  */
 @Controller()
+@UsePipes(UntrustedInputPipe)
 export class CatalogController {
   constructor(
     private readonly bus: Bus,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UsePipes } from '@nestjs/common';
 import { Bus } from '@parley/bus';
 import {
   AppError,
@@ -14,6 +14,7 @@ import { addLogFields } from '@parley/observability';
 import type { Response } from 'express';
 import { CurrentCaller } from '../auth/auth.guard';
 import { toAppError } from '../errors/app-error.filter';
+import { UntrustedInputPipe } from '../errors/untrusted-input';
 import { CommandContext } from '../request-context';
 import { requireSessionId } from '../sessions/session-id';
 import { ChatStreamReader, type StreamItem } from './chat-stream.reader';
@@ -31,6 +32,7 @@ const STREAM_EVENT_ID = '0';
  * stream written by the workers, so a client that drops the connection loses nothing: the reply goes on and is stored.
  */
 @Controller('chat')
+@UsePipes(UntrustedInputPipe)
 export class ChatController {
   constructor(
     private readonly bus: Bus,

@@ -26,6 +26,7 @@ import { Metrics, SpanKind, addLogFields, failSpan, inSpan, withLogContext } fro
 import type { Counter, Gauge } from 'prom-client';
 import { TokenService } from '../auth/token.service';
 import { toAppError } from '../errors/app-error.filter';
+import { checkUntrustedInput } from '../errors/untrusted-input';
 import { SocketRateLimiter } from '../rate-limit';
 import { requireSessionId } from '../sessions/session-id';
 import { turnAudioBytes } from '../sessions/turn-audio';
@@ -49,6 +50,7 @@ export function sessionPayload(payload: unknown): { sessionId: string; body: Rec
     });
   }
   const body = payload as Record<string, unknown>;
+  checkUntrustedInput(body);
   if (typeof body.sessionId !== 'string' || !body.sessionId) {
     throw new AppError('validation_failed', 'sessionId is required', {
       issues: [{ path: 'sessionId', message: 'expected the session id' }],

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UploadedFile, UseInterceptors, UsePipes } from '@nestjs/common';
 import { Bus } from '@parley/bus';
 import {
   AppError,
@@ -15,6 +15,7 @@ import {
 } from '@parley/contracts';
 import { addLogFields } from '@parley/observability';
 import { CurrentCaller } from '../auth/auth.guard';
+import { UntrustedInputPipe } from '../errors/untrusted-input';
 import { CommandContext } from '../request-context';
 import { requireSessionId } from './session-id';
 import { audioTooLarge } from './turn-audio';
@@ -30,6 +31,7 @@ type TurnSubmit = SessionCommands['session.turn.submit']['request'];
  * raw input; the session service validates and scopes everything to the caller (another user's session is 404).
  */
 @Controller('sessions')
+@UsePipes(UntrustedInputPipe)
 export class SessionsController {
   constructor(
     private readonly bus: Bus,
