@@ -3,6 +3,8 @@ import { TestPlatform, api, sleep } from '@parley/testing';
 import { generateKeyPair, SignJWT } from 'jose';
 import { io } from 'socket.io-client';
 import { TestIdp } from '../../../libs/testing/src/oidc-idp';
+import { TokenService } from '../src/auth/token.service';
+import { loadGatewayConfig } from '../src/config';
 import { PracticeClient } from './practice-client';
 import { readSse } from './sse-client';
 
@@ -147,4 +149,26 @@ describe('jwt mode with an OIDC issuer', () => {
     expect(status).toBe(200);
     expect((await api(gateway, 'GET', '/api/scenarios', { token: before })).status).toBe(200); // still published
   }, 90_000);
+});
+
+/** Without OIDC_AUDIENCE the web client sends its ID token: the audience to check is the client id. */
+describe('jwt mode with an OIDC issuer and no API audience', () => {
+  let idp: TestIdp;
+
+  beforeAll(async () => {
+    idp = await TestIdp.create({ clientId: 'parley-web', audience: AUDIENCE });
+    await idp.start(['http://127.0.0.1/auth/callback']);
+  });
+
+  afterAll(() => idp?.stop());
+
+  it("accepts ID tokens issued to the web client, and refuses tokens for another audience", async () => {
+    const { OIDC_AUDIENCE: _unused, ...env } = idp.gatewayEnv();
+    const tokens = new TokenService(loadGatewayConfig({ ...env, OIDC_ROLES_CLAIM: 'realm_access.roles' }));
+    expect(tokens.clientConfig().oidc?.audience).toBeUndefined();
+    const idToken = await idp.sign({ sub: 'ana', realm_access: { roles: ['author'] } }, { audience: 'parley-web', header: { typ: 'JWT' } });
+    await expect(tokens.verify(idToken)).resolves.toEqual({ userId: 'ana', roles: ['author'] });
+    const accessToken = await idp.sign({ sub: 'ana' });
+    await expect(tokens.verify(accessToken)).rejects.toMatchObject({ code: 'unauthorized', message: 'Invalid access token' });
+  });
 });
