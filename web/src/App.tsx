@@ -26,11 +26,12 @@ export function App() {
   const [user, setUser] = useState(() => (isOidcCallback() ? null : session.user()));
   const [completing, setCompleting] = useState(isOidcCallback);
   const [notice, setNotice] = useState('');
+  const [expiryCheck, setExpiryCheck] = useState(0);
   const route = useRoute();
 
   useEffect(() => {
-    const signOut = (reason: string) => (session.clear(), setUser(null), setNotice(reason));
-    setUnauthorizedHandler((reason) => signOut(`${reason.replace(/\.$/, '')}. Sign in again.`));
+    const refused = (reason: string) => (session.clear(), setUser(null), setNotice(reason));
+    setUnauthorizedHandler((reason) => refused(`${reason.replace(/\.$/, '')}. Sign in again.`));
     if (!completing) return;
     oidc().then((m) => m.completeOidcSignIn()).then(
       (name) => (setUser(name), setCompleting(false)),
@@ -43,13 +44,13 @@ export function App() {
     const expiresAt = user ? session.expiresAt() : null;
     if (expiresAt === null) return;
     const timer = setTimeout(() => {
-      if (Date.now() < expiresAt) return setUser(session.user());
+      if (Date.now() < expiresAt) return setExpiryCheck((n) => n + 1);
       session.clear();
       setUser(null);
       setNotice('Your sign-in has expired. Sign in again.');
     }, Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS));
     return () => clearTimeout(timer);
-  }, [user]);
+  }, [user, expiryCheck]);
 
   async function signOut() {
     const details = session.details();

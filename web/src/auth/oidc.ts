@@ -38,7 +38,14 @@ export async function startOidcSignIn(settings: OidcSettings): Promise<void> {
  * bearer token (the access token for our API when an audience is configured, else the ID token) and leaves the
  * callback URL, so a reload does not replay the code. Throws with a message fit for the sign-in screen.
  */
-export async function completeOidcSignIn(): Promise<string> {
+export function completeOidcSignIn(): Promise<string> {
+  // Once per page load: the code and its PKCE verifier are single-use (React's strict mode runs effects twice).
+  completion ??= complete();
+  return completion;
+}
+let completion: Promise<string> | undefined;
+
+async function complete(): Promise<string> {
   const params = new URLSearchParams(window.location.search);
   const stored = sessionStorage.getItem(SETTINGS_KEY);
   window.history.replaceState(null, '', '/#/catalog');
