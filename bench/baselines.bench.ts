@@ -7,7 +7,7 @@ import { TimedClient } from './clients';
 import { LEVELS, levelFigure, recordLevel, sleep, startRawServer, type RawServer } from './harness';
 
 /** Each level's loops run this long. */
-const WINDOW_MS = Number(process.env.BENCH_BASELINE_WINDOW_MS ?? 4_000);
+const WINDOW_MS = Number(process.env.BENCH_BASELINE_WINDOW_MS ?? 3_000);
 /** A 20 ms realtime frame: 16 kHz mono PCM16. */
 const FRAME = Buffer.alloc(640, 1);
 

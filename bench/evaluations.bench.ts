@@ -30,7 +30,7 @@ describe('evaluation latency', () => {
     const gateway = target.gateway;
     const token = await devToken(gateway, 'bench-evaluations');
 
-    const done = await ramp('evaluations', ['evaluation_offline', 'raw_evaluation'], 150_000, async (level) => {
+    const done = await ramp('evaluations', ['evaluation_offline', 'raw_evaluation'], 180_000, async (level) => {
       if (raw) {
         const clients = await Promise.all(Array.from({ length: level }, () => TimedClient.connect(raw!.url, null, '')));
         const samples: number[] = [];

@@ -79,7 +79,7 @@ export function judge(results: Results): Verdict[] {
 
 const fmt = (v: number | null | undefined, unit = '') => (v === null || v === undefined ? '—' : `${v >= 100 ? Math.round(v) : v}${unit}`);
 
-export function markdown(results: Results): string {
+export function markdown(results: Results, options: { processes?: boolean } = {}): string {
   const out: string[] = [];
   const m = results.machine;
   out.push(`Run of ${results.startedAt ?? '?'} on ${m ? `${m.cpus} × ${m.model}, Node ${m.node}, load average at start ${m.loadavgAtStart}` : 'this machine'}; levels ${LEVELS.join(', ')} sessions.`);
@@ -108,7 +108,7 @@ export function markdown(results: Results): string {
   }
 
   const scenarios = Object.entries(results.processes);
-  if (scenarios.length) {
+  if (scenarios.length && options.processes !== false) {
     out.push('', '### CPU (% of one core) and resident memory (MB, peak) of each process during each level', '');
     out.push('| scenario | sessions | processes |', '|---|---|---|');
     for (const [scenario, rows] of scenarios) {
@@ -220,5 +220,19 @@ export async function renderReport(): Promise<void> {
   });
   const md = `# Benchmark results\n\n${markdown(results)}\n${charts.map((file) => `![${file}](charts/${file})`).join('\n')}\n`;
   writeFileSync(join(RESULTS_DIR, 'results.md'), md);
+  if (!process.env.BENCH_LEVELS && !process.env.BENCH_KEEP_RESULTS) updateReadme(results);
   process.stdout.write(`\n${md}\n[bench] report: bench-results/results.md, results.json, charts/\n`);
+}
+
+/** The README's benchmark section carries the latest full run's tables (between its bench-results markers). */
+function updateReadme(results: Results): void {
+  const readme = join(RESULTS_DIR, '..', 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const start = '<!-- bench-results:start -->';
+  const end = '<!-- bench-results:end -->';
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) return;
+  const body = `${markdown(results, { processes: false }).trim()}\n\nCPU and memory of each process per level: \`bench-results/results.md\`.`.replace(/^### /gm, '#### ').trim();
+  writeFileSync(readme, `${text.slice(0, from + start.length)}\nLatest full run (charts in \`bench-results/charts/\`):\n\n${body}\n${text.slice(to)}`);
 }

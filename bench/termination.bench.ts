@@ -33,7 +33,7 @@ describe('termination lag', () => {
     const token = await devToken(gateway, 'bench-termination');
     const scenarios = new Map<number, string>();
 
-    const done = await ramp('termination', ['termination_lag', 'raw_termination_lag'], 150_000, async (level) => {
+    const done = await ramp('termination', ['termination_lag', 'raw_termination_lag'], 180_000, async (level) => {
       const idleSec = Math.max(5, Math.ceil(level / 8));
       if (!scenarios.has(idleSec)) scenarios.set(idleSec, await benchScenario(gateway, { maxTurns: 200, maxDurationSec: 3600, idleTimeoutSec: idleSec }));
       const scenarioId = scenarios.get(idleSec)!;
