@@ -31,13 +31,13 @@ export function tracingEnabled(): boolean {
 }
 
 /** Starts the SDK with the instrumentations Parley uses, when an OTLP endpoint is configured. Idempotent. */
-export function startTracing(service: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export function startTracing(service: string): boolean {
+  const env = process.env;
   if (sdk) return true;
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return false;
   if ((env.OTEL_SDK_DISABLED ?? '').toLowerCase() === 'true') return false;
 
   // Loaded only here so a process without tracing never pays for the SDK and its patches.
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { ExpressInstrumentation, ExpressLayerType } =
@@ -46,7 +46,6 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
   const { PrismaInstrumentation } = require('@prisma/instrumentation') as typeof import('@prisma/instrumentation');
-  /* eslint-enable @typescript-eslint/no-require-imports */
 
   const node = new NodeSDK({
     // OTEL_SERVICE_NAME, when set, wins (the SDK's env detector reads it); the service's own name otherwise.
