@@ -259,6 +259,15 @@ describe('tracing: one trainee turn is one trace', () => {
     // The reply reached the socket on the same trace the trainee's event started.
     expect(trace.path(push)[0]).toBe('gateway: socket trainee_turn');
 
+    // A REST request is traced the same way: the gateway's HTTP server span → its command → the session service.
+    const createSent = receiver.spans.find((s) => s.service === 'gateway' && s.name === 'send session.create');
+    expect(createSent).toBeDefined();
+    const rest = new Trace(receiver.trace(createSent!.traceId));
+    const httpRoot = rest.spans.find((s) => !s.parentSpanId)!;
+    expect(httpRoot).toMatchObject({ service: 'gateway', kind: Kind.SERVER, attributes: expect.objectContaining({ 'http.route': '/api/sessions' }) });
+    expect(rest.isUnder(createSent!, httpRoot)).toBe(true);
+    expect(rest.parentOf(rest.find('session', 'process session.create'))).toBe(createSent);
+
     // Logs: the workers' lines about this turn carry its trace id and span ids, and the correlation id the gateway gave
     // the socket event came along through the command, the events and the job data. (The session service logs
     // nothing at info level for a turn that goes well.)
