@@ -27,7 +27,7 @@ describe('queue dashboard', () => {
     redis = new IORedis(platform.redisUrl, { maxRetriesPerRequest: null });
     // The queue the evaluator works on, under the deployment's prefix as libs/queue opens it.
     evaluation = new Queue(Queues.Evaluation, { connection: redis, prefix: platform.namespace });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await evaluation?.close();

@@ -45,7 +45,7 @@ describe('rate limits', () => {
   beforeAll(async () => {
     platform = await TestPlatform.start({ services: ['gateway', 'session'], serviceEnv: { gateway: LIMITS } });
     gateway = platform.url('gateway');
-  });
+  }, 120_000);
 
   afterAll(async () => {
     for (const socket of sockets) socket.close();
@@ -108,7 +108,7 @@ describe('rate limits while Redis is down', () => {
     platform = await TestPlatform.start({ services: ['gateway', 'session'], serviceEnv: { gateway: { ...LIMITS, REDIS_URL: redis.url } } });
     // One replica: without Redis each replica counts alone (a scaled-out run would allow the budget once per replica).
     gateway = platform.replicaUrl('gateway', 1);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     for (const socket of sockets) socket.close();
