@@ -158,7 +158,8 @@ function startService(target: Replica): void {
   children.push({ name: label, process: child });
 }
 
-async function waitReady(name: string, port: number, timeoutMs = 90_000): Promise<void> {
+// Generous: ten processes booting at once on a busy two-core machine can take minutes; a crash still stops at once.
+async function waitReady(name: string, port: number, timeoutMs = 300_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false)) return;
