@@ -10,4 +10,6 @@ module.exports = {
   testSequencer: '<rootDir>/bench/sequencer.js',
   testTimeout: 1_800_000,
   maxWorkers: 1,
+  // A benchmark that fails midway can leave its load generator's timers and sockets open: the run must still end.
+  forceExit: true,
 };
