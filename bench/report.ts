@@ -134,7 +134,7 @@ export function chartSvg(results: Results, chart: (typeof CHARTS)[number]): stri
   if (!series.length) return null;
   const W = 760;
   const H = 420;
-  const pad = { left: 70, right: 220, top: 40, bottom: 50 };
+  const pad = { left: 86, right: 220, top: 40, bottom: 50 };
   const xs = [...new Set(series.flatMap((s) => s.figure.levels.map((l) => l.sessions)))].sort((a, b) => a - b);
   const point = (l: LevelFigure, stat: 'p50' | 'p99') => (chart.ratio ? (stat === 'p99' ? l.ratio?.p99 : l.ratio?.p50) : l[stat]) ?? null;
   const values = series.flatMap((s) => s.figure.levels.flatMap((l) => [point(l, 'p50'), point(l, 'p99')])).filter((v): v is number => v !== null && v > 0);
