@@ -8,8 +8,8 @@ import { PracticeClient, createSession, spokenMp3 } from './practice-client';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 /** Requests and socket events; together they take about a minute on two cores. */
-const REST_REQUESTS = Number(process.env.FUZZ_REST ?? 1500);
-const SOCKET_EVENTS = Number(process.env.FUZZ_SOCKET ?? 1500);
+const REST_REQUESTS = Number(process.env.FUZZ_REST ?? 2500);
+const SOCKET_EVENTS = Number(process.env.FUZZ_SOCKET ?? 2500);
 const CONCURRENCY = 6;
 /** Longer than any answer should take: a request still open after this is a hang. */
 const HANG_MS = 20_000;
