@@ -220,7 +220,7 @@ export async function renderReport(): Promise<void> {
   });
   const md = `# Benchmark results\n\n${markdown(results)}\n${charts.map((file) => `![${file}](charts/${file})`).join('\n')}\n`;
   writeFileSync(join(RESULTS_DIR, 'results.md'), md);
-  if (!process.env.BENCH_LEVELS && !process.env.BENCH_KEEP_RESULTS) updateReadme(results);
+  if (!process.env.BENCH_LEVELS) updateReadme(results);
   process.stdout.write(`\n${md}\n[bench] report: bench-results/results.md, results.json, charts/\n`);
 }
 
