@@ -1,12 +1,12 @@
 import { api, devToken } from '@parley/testing';
-import { TimedClient, benchScenario, inBatches } from './clients';
+import { TimedClient, benchScenario, inBatches, newSession } from './clients';
 import { ProcessSampler, levelFigure, ramp, recordLevel, recordProcesses, startRawServer, startTarget, type RawServer, type Target } from './harness';
 import { startProviders, type Providers } from './providers';
 
 /**
  * Termination lag (SPEC §4.8: the session ends within 250 ms of its idle deadline): at each level that many
- * sessions go quiet from their start, and each `termination` push is timed against the deadline the server
- * announced (`deadlines.idleAt`; same machine, same clock). The idle timeout grows with the level so that every
+ * sessions go quiet after their opening, and each `termination` push is timed against the deadline the server
+ * announced once the opening was recorded (`deadlines.idleAt`; same machine, same clock). The idle timeout grows with the level so that every
  * session of a level is set up before the first deadline: the deadlines then fall together. Zero-latency providers
  * (the openings are not what is measured). Raw baseline: a timer in a bare process, two JetStream hops (the timer's
  * job → session ended → gateway), then a socket.io push.
@@ -67,19 +67,17 @@ describe('termination lag', () => {
         20,
         async () => {
           try {
-            // The idle deadline runs from creation (the opening is not activity): the created session announces it.
-            const created = await api(gateway, 'POST', '/api/sessions', {
-              token,
-              body: { scenarioId, mode: 'turn', clientSessionStartedAt: new Date().toISOString() },
-            });
-            const idleAt: string | undefined = created.body.session?.deadlines?.idleAt;
-            if (created.status !== 201 || !idleAt) throw new Error(`session: ${created.status} ${JSON.stringify(created.body)}`);
-            const sessionId: string = created.body.session.id;
+            const sessionId = await newSession(gateway, token, scenarioId, 'turn');
             const client = await TimedClient.connect(gateway, token);
             clients.push(client);
             const ended = client.next('termination', (e) => e.sessionId === sessionId, (idleSec + 60) * 1000);
             const joined = await client.ask('join', { sessionId });
             if (!joined.ok) throw new Error(`join: ${JSON.stringify(joined)}`);
+            // The idle clock restarts once the AI has spoken: the deadline that counts is the one after the opening.
+            if ((await client.next('ai_turn', (e) => e.turn.sequence === 0, (idleSec - 1) * 1000)) === null) throw new Error('no opening');
+            const state = await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token });
+            const idleAt: string | undefined = state.body.session?.deadlines?.idleAt;
+            if (!idleAt) throw new Error(`no idle deadline: ${JSON.stringify(state.body.session?.deadlines)}`);
             waits.push(
               ended.then((at) => {
                 if (at === null) errors += 1;
