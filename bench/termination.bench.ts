@@ -34,7 +34,8 @@ describe('termination lag', () => {
     const scenarios = new Map<number, string>();
 
     const done = await ramp('termination', ['termination_lag', 'raw_termination_lag'], 180_000, async (level) => {
-      const idleSec = Math.max(5, Math.ceil(level / 8));
+      // Long enough for every opening of the level to be spoken first (20 at once take seconds on 2 cores).
+      const idleSec = Math.max(15, Math.ceil(level / 4));
       if (!scenarios.has(idleSec)) scenarios.set(idleSec, await benchScenario(gateway, { maxTurns: 200, maxDurationSec: 3600, idleTimeoutSec: idleSec }));
       const scenarioId = scenarios.get(idleSec)!;
 
@@ -74,7 +75,7 @@ describe('termination lag', () => {
             const joined = await client.ask('join', { sessionId });
             if (!joined.ok) throw new Error(`join: ${JSON.stringify(joined)}`);
             // The idle clock restarts once the AI has spoken: the deadline that counts is the one after the opening.
-            if ((await client.next('ai_turn', (e) => e.turn.sequence === 0, (idleSec - 1) * 1000)) === null) throw new Error('no opening');
+            if ((await client.next('ai_turn', (e) => e.turn.sequence === 0, 60_000)) === null) throw new Error('no opening');
             const state = await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token });
             const idleAt: string | undefined = state.body.session?.deadlines?.idleAt;
             if (!idleAt) throw new Error(`no idle deadline: ${JSON.stringify(state.body.session?.deadlines)}`);
