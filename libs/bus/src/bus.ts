@@ -73,6 +73,12 @@ const DEDUPE_WINDOW_MS = 5 * 60_000;
 /** How long dead letters stay in the dead-letter stream for inspection and replay (scripts/replay-deadletters.ts). */
 const DEAD_LETTER_MAX_AGE_MS = 30 * 24 * 3600_000;
 
+/** Whether any setting we declare is not what the server holds (arrays such as subjects compared by value). */
+function differs(wanted: object, current: object): boolean {
+  const held = current as Record<string, unknown>;
+  return Object.entries(wanted).some(([key, value]) => JSON.stringify(held[key]) !== JSON.stringify(value));
+}
+
 /**
  * The one way services talk: request/reply commands on core NATS (queue groups, timeouts) and durable events on
  * JetStream (message-id dedupe on publish; durable pull consumers with explicit ack, bounded concurrency,
@@ -320,8 +326,12 @@ export class Bus {
     const { name } = config;
     let ready = this.streamsReady.get(name);
     if (!ready) {
+      // Updated only when the settings changed: nats-server 2.9 restarts the stream's consumers on an update, which
+      // forgets their delivery counts and hands unacknowledged messages out again.
       ready = this.jsm.streams.info(name).then(
-        () => this.jsm.streams.update(name, config).then(() => undefined),
+        async (info) => {
+          if (differs(config, info.config)) await this.jsm.streams.update(name, config);
+        },
         () => this.jsm.streams.add(config).then(() => undefined),
       );
       this.streamsReady.set(name, ready);
@@ -386,7 +396,9 @@ export class Bus {
         max_ack_pending: Math.max(concurrency * 4, 16),
       };
       await this.jsm.consumers.info(stream, durable).then(
-        () => this.jsm.consumers.update(stream, durable, config),
+        async (info) => {
+          if (differs(config, info.config)) await this.jsm.consumers.update(stream, durable, config);
+        },
         () => this.jsm.consumers.add(stream, config),
       );
       const consumer = await this.js.consumers.get(stream, durable);
