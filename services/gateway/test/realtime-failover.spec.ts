@@ -31,7 +31,7 @@ describe('realtime: the owner replica dies (offline providers)', () => {
     platform = await TestPlatform.start({
       services: ['gateway', 'session', 'turn-pipeline'],
       env: { RT_REJOIN_GRACE_MS: '1500' },
-      replicas: { session: 2 },
+      replicas: { session: 2, gateway: 2 },
     });
     gateway = platform.url('gateway');
     question = trimSilence(await speechPcm('Could you please verify the email on your account'));
@@ -71,6 +71,24 @@ describe('realtime: the owner replica dies (offline providers)', () => {
       expect(detail.body.turns.map((t: { speaker: string }) => t.speaker)).toEqual(['ai', 'trainee', 'ai']);
     } finally {
       back.close();
+    }
+  });
+
+  it('a socket closing on one gateway does not end the session while the trainee is still joined on another', async () => {
+    const { token, sessionId, client } = await opened(platform.replicaUrl('gateway', 1), 'rt-two-gateways');
+    const other = await RealtimeClient.connect(platform.replicaUrl('gateway', 2), token);
+    try {
+      expect(await other.ask('join', { sessionId })).toMatchObject({ ok: true });
+      client.close();
+      await sleep(3_000); // twice the rejoin grace
+      expect((await sessionOf(gateway, token, sessionId)).session.status).toBe('active');
+      other.close();
+      const deadline = Date.now() + 15_000;
+      while ((await sessionOf(gateway, token, sessionId)).session.status === 'active' && Date.now() < deadline) await sleep(250);
+      expect((await sessionOf(gateway, token, sessionId)).session).toMatchObject({ status: 'ended', terminationReason: 'client_disconnected' });
+    } finally {
+      client.close();
+      other.close();
     }
   });
 

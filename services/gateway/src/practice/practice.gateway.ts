@@ -270,11 +270,26 @@ export class PracticeGateway implements OnGatewayInit<PracticeNamespace>, OnGate
     for (const [sessionId, unfollow] of socket.data.realtime) {
       unfollow();
       if (this.relay.followers(sessionId) > 0) continue;
-      void this.bus
-        .request(Commands.RtPresence, { caller: socket.data.caller, sessionId, present: false })
-        .catch((err: unknown) => this.logger.warn({ sessionId, err: (err as Error).message }, 'absence not reported'));
+      void this.reportAbsence(socket, sessionId);
     }
     socket.data.realtime.clear();
+  }
+
+  /**
+   * The trainee left unless a socket of theirs is still in the session's room on another gateway replica (the room
+   * is only ever joined by the owner). When the replicas cannot be asked, the absence is reported: the rejoin grace
+   * still lets a connected client carry on by joining again.
+   */
+  private async reportAbsence(socket: PracticeSocket, sessionId: string): Promise<void> {
+    try {
+      const elsewhere = await this.server.in(sessionRoom(sessionId)).fetchSockets();
+      if (elsewhere.some((other) => other.id !== socket.id)) return;
+    } catch (err) {
+      this.logger.warn({ sessionId, err: (err as Error).message }, 'could not ask the other gateways who is in the room');
+    }
+    await this.bus
+      .request(Commands.RtPresence, { caller: socket.data.caller, sessionId, present: false })
+      .catch((err: unknown) => this.logger.warn({ sessionId, err: (err as Error).message }, 'absence not reported'));
   }
 
   private async traineeTurn(payload: unknown, caller: Caller, context: MessageContext): Promise<Omit<TurnAck, 'ok'>> {
