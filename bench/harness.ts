@@ -207,7 +207,7 @@ export async function startTarget(options: PlatformOptions): Promise<Target> {
   // One service at a time, each tried again if it misses the platform's 45 s to /ready: on a busy 2-core machine
   // several Node processes loading at once can all miss it.
   // BENCH_CPU_PROF=1: every service writes a V8 CPU profile when it stops (see bench/cpu-profile.js).
-  const profile = process.env.BENCH_CPU_PROF
+  const profile: Record<string, string> = process.env.BENCH_CPU_PROF
     ? { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.js')}`, BENCH_CPU_PROF_DIR: join(ROOT, 'test-artifacts', 'profiles') }
     : {};
   const platform = await TestPlatform.start({ ...options, services: [], env: { ...CAPACITY_ENV, ...profile, ...options.env } });
