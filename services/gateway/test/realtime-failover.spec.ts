@@ -142,7 +142,8 @@ describe('realtime: the model path over the OpenAI wire format', () => {
           LLM_BASE_URL: fake.url,
           LLM_API_KEY: 'test',
           LLM_MODEL: 'fake-model',
-          LLM_TIMEOUT_MS: '1500',
+          // The stall below must outlast it; a busy CI machine must not (its opening once paused 1.5 s).
+          LLM_TIMEOUT_MS: '4000',
           LLM_RETRIES: '0',
           TTS_PROVIDER: 'openai',
           TTS_BASE_URL: fake.url,
@@ -175,7 +176,7 @@ describe('realtime: the model path over the OpenAI wire format', () => {
       expect(fake.requestsTo('speech').map((r) => r.body.input).join(' ')).toBe(REPLY);
       expect(fake.requestsTo('chat').filter((r) => r.body.stream)[0].body.stream).toBe(true);
 
-      // The next reply stalls after two words: the no-progress timeout (1.5 s) fails it and the session ends.
+      // The next reply stalls after two words: the no-progress timeout (4 s) fails it and the session ends.
       fake.enqueue('chat', { reply: REPLY, stallAfterChunks: 3 });
       const mark = client.mark;
       await client.speak(sessionId, joinPcm(question, silencePcm(600)));
