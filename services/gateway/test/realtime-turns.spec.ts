@@ -100,11 +100,11 @@ describe('realtime turn-taking (cascade, fake model)', () => {
 
   /**
    * Speech resumes 500 ms after the trainee paused: the debounce (400 ms) has started the model speculatively, the
-   * commit (200 ms more) has not come, so the generation is cancelled without a word reaching the trainee and the
-   * model's stream is really aborted.
+   * commit (500 ms more here, so a busy machine's late frames cannot reach it first) has not come, so the generation
+   * is cancelled without a word reaching the trainee and the model's stream is really aborted.
    */
   it('cancels a speculative reply silently when speech resumes, aborting the model stream', async () => {
-    const { sessionId, client } = await opened('rt-speculative');
+    const { sessionId, client } = await opened('rt-speculative', { settings: { commitMs: 500 } });
     try {
       model(SLOW_REPLY, 150);
       const chatBefore = fake.requestsTo('chat').length;
