@@ -1,12 +1,13 @@
 import { VoiceActivityDetector } from '@parley/audio';
 import { PRACTICE_NAMESPACE, RT_SAMPLE_RATE, type ScenarioView } from '@parley/contracts';
-import { TestPlatform, api, devToken, sleep, startFakeOpenAi, type FakeOpenAi } from '@parley/testing';
+import { TestPlatform, api, devToken, sleep } from '@parley/testing';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { scenarioWithEndCriteria } from '../services/gateway/test/practice-client';
 import { speechPcm } from '../services/gateway/test/realtime-client';
 import { CAPACITY_ENV, EXTERNAL_URL, LEVELS, ProcessSampler, levelFigure, recordExtra, recordLevel, recordProcesses, type LevelFigure } from './harness';
+import { startProviders, type Providers } from './providers';
 import {
   histogramDelta,
   histogramQuantile,
@@ -492,33 +493,22 @@ const metricsText = async (url: string) => (await fetch(`${url}/metrics`)).text(
 
   describe('2. concurrent sessions with zero-latency providers', () => {
     let platform: TestPlatform;
-    let fake: FakeOpenAi;
+    let providers: Providers;
 
     beforeAll(async () => {
-      fake = await startFakeOpenAi({ chunkPauseMs: 0 });
+      // Every provider at zero latency (SPEC's capacity figure is Parley's own cost): chat, transcription of each
+      // utterance when the VAD closes it, speech.
+      providers = await startProviders('zero');
       platform = await TestPlatform.start({
         services: ['gateway', 'session', 'turn-pipeline'],
-        // Every provider at zero latency (SPEC's capacity figure is Parley's own cost): chat, transcription of each
-        // utterance when the VAD closes it, speech.
-        env: {
-          ...CAPACITY_ENV,
-          LLM_BASE_URL: fake.url,
-          LLM_API_KEY: 'k',
-          LLM_MODEL: 'fake',
-          ASR_PROVIDER: 'openai',
-          ASR_BASE_URL: fake.url,
-          ASR_API_KEY: 'k',
-          TTS_PROVIDER: 'openai',
-          TTS_BASE_URL: fake.url,
-          TTS_API_KEY: 'k',
-        },
+        env: { ...CAPACITY_ENV, ...providers.env },
         serviceEnv: { session: SESSION_ENV },
       });
     }, 120_000);
 
     afterAll(async () => {
       await platform?.stop();
-      await fake?.close();
+      await providers?.close();
     });
 
     it(`ramps ${LEVELS.join(', ')} sessions at 20 ms frames, then ${EXTRA_FRAME_MS.join(', ')} ms frames`, async () => {
