@@ -101,6 +101,8 @@ describe('live voice practice in the browser', () => {
       await page.getByTestId('turn-1').getByText(/email|account|verify/).waitFor({ timeout: 30_000 });
       await page.locator('[data-testid="turn-state"][data-state="SPEAKING"]').waitFor({ timeout: 30_000 });
       await page.getByTestId('ai-live-text').waitFor();
+      // The AI's answer (about 5 s of audio) is audible: the interruption below cuts it, not a silence after it.
+      await page.locator('[data-testid="interrupt"][data-playing="true"]').waitFor({ timeout: 10_000 });
       await page.waitForTimeout(600);
       await screenshot(page, 'live-02-ai-speaking');
 

@@ -99,17 +99,18 @@ describe('realtime turn-taking (cascade, fake model)', () => {
   });
 
   /**
-   * Speech resumes 500 ms after the trainee paused: the debounce (400 ms) has started the model speculatively, the
-   * commit (500 ms more here, so a busy machine's late frames cannot reach it first) has not come, so the generation
-   * is cancelled without a word reaching the trainee and the model's stream is really aborted.
+   * Speech resumes 600 ms after the trainee paused: the debounce (400 ms) has started the model speculatively, the
+   * commit (1000 ms more here) has not come, so the generation is cancelled without a word reaching the trainee and
+   * the model's stream is really aborted. The margins (200 ms after the debounce, ~600 ms before the commit once the
+   * resumed speech is confirmed) absorb a busy machine's late or bunched frames.
    */
   it('cancels a speculative reply silently when speech resumes, aborting the model stream', async () => {
-    const { sessionId, client } = await opened('rt-speculative', { settings: { commitMs: 500 } });
+    const { sessionId, client } = await opened('rt-speculative', { settings: { commitMs: 1000 } });
     try {
       model(SLOW_REPLY, 150);
       const chatBefore = fake.requestsTo('chat').length;
       const mark = client.mark;
-      await client.speak(sessionId, joinPcm(speech.charges, silencePcm(500), speech.email, silencePcm(1200)));
+      await client.speak(sessionId, joinPcm(speech.charges, silencePcm(600), speech.email, silencePcm(1700)));
       const ai = await client.next('turn_stored', (e) => e.turn.speaker === 'ai', 20_000, mark);
       const trainee = await client.next('turn_stored', (e) => e.turn.speaker === 'trainee', 1_000, mark);
 
