@@ -26,6 +26,11 @@ export const CAPACITY_ENV: Record<string, string> = {
   SOCKET_RATE_LIMIT_PER_MINUTE: '10000000',
   GENERATION_CONCURRENCY: '4096',
   LOG_LEVEL: 'warn',
+  // BENCH_CPU_PROF=1: every service writes a V8 CPU profile when it stops (see bench/cpu-profile.js).
+  ...(process.env.BENCH_CPU_PROF && {
+    NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.js')}`,
+    BENCH_CPU_PROF_DIR: join(ROOT, 'test-artifacts', 'profiles'),
+  }),
 };
 /** A running deployment to measure instead of starting one (`BENCH_URL=http://gateway:8080`); fake providers need a local one. */
 export const EXTERNAL_URL = process.env.BENCH_URL ?? null;
@@ -206,11 +211,7 @@ export async function startTarget(options: PlatformOptions): Promise<Target> {
   if (EXTERNAL_URL) return { gateway: EXTERNAL_URL, platform: null, stop: async () => undefined };
   // One service at a time, each tried again if it misses the platform's 45 s to /ready: on a busy 2-core machine
   // several Node processes loading at once can all miss it.
-  // BENCH_CPU_PROF=1: every service writes a V8 CPU profile when it stops (see bench/cpu-profile.js).
-  const profile: Record<string, string> = process.env.BENCH_CPU_PROF
-    ? { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.js')}`, BENCH_CPU_PROF_DIR: join(ROOT, 'test-artifacts', 'profiles') }
-    : {};
-  const platform = await TestPlatform.start({ ...options, services: [], env: { ...CAPACITY_ENV, ...profile, ...options.env } });
+  const platform = await TestPlatform.start({ ...options, services: [], env: { ...CAPACITY_ENV, ...options.env } });
   try {
     for (const name of options.services) {
       for (let attempt = 1; ; attempt++) {
