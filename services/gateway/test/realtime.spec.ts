@@ -1,12 +1,14 @@
-import { TestPlatform, api, devToken } from '@parley/testing';
+import type { ScenarioView } from '@parley/contracts';
+import { TestPlatform, api, devToken, sleep } from '@parley/testing';
+import { scenarioWithEndCriteria } from './practice-client';
 import { RealtimeClient, silencePcm, speechPcm } from './realtime-client';
 
 const SCENARIO = 'support-double-charge';
 
-async function realtimeSession(gateway: string, token: string): Promise<string> {
+async function realtimeSession(gateway: string, token: string, scenarioId = SCENARIO): Promise<string> {
   const created = await api(gateway, 'POST', '/api/sessions', {
     token,
-    body: { scenarioId: SCENARIO, mode: 'realtime', clientSessionStartedAt: new Date().toISOString() },
+    body: { scenarioId, mode: 'realtime', clientSessionStartedAt: new Date().toISOString() },
   });
   if (created.status !== 201) throw new Error(`session: ${created.status} ${JSON.stringify(created.body)}`);
   return created.body.session.id;
@@ -76,4 +78,46 @@ describe('realtime voice (cascade, offline providers)', () => {
       client.close();
     }
   });
+
+  /**
+   * Idle time (SPEC §7.2) counts from the end of the last speech of either side, and never while someone speaks: with
+   * a 5 s timeout, the AI's opening (longer than that) and a later exchange keep the session open past the timers
+   * armed before them, which follow the moving deadline; once both sides are silent for 5 s it ends idle_timeout.
+   */
+  it('ends idle_timeout 5 s after the last speech of either side, never during speech', async () => {
+    const author = await devToken(gateway, 'rt-author', ['author']);
+    const base = (await api<ScenarioView>(gateway, 'GET', `/api/scenarios/${SCENARIO}`, { token: author })).body;
+    const quick = await scenarioWithEndCriteria(gateway, author, base, { idleTimeoutSec: 5, maxDurationSec: 300 });
+    const sessionId = await realtimeSession(gateway, token, quick);
+    const createdAt = performance.now();
+    const client = await RealtimeClient.connect(gateway, token);
+    try {
+      await client.ask('join', { sessionId });
+      playAll(client, sessionId);
+      await client.ask('rt_start', { sessionId });
+      const opening = await client.next('turn_stored', (e) => e.turn.sequence === 0, 30_000);
+      expect(client.audioMs(opening.payload.turn.id)).toBeGreaterThan(5000);
+      await client.next('state_change', (e) => e.from === 'SPEAKING' && e.to === 'IDLE', 10_000);
+
+      await sleep(2000);
+      const mark = client.mark;
+      await client.speak(sessionId, Int16Array.from([...verifyEmail, ...silencePcm(1000)]));
+      await client.next('turn_stored', (e) => e.turn.speaker === 'ai', 20_000, mark);
+      const lastSpeechEnd = await client.next('state_change', (e) => e.from === 'SPEAKING' && e.to === 'IDLE', 15_000, mark);
+      expect(client.events.some((e) => e.name === 'termination')).toBe(false);
+
+      const termination = await client.next('termination', () => true, 15_000, mark);
+      expect(termination.payload.reason).toBe('idle_timeout');
+      // Well past the deadline armed when the session was created, and 5 s after the last speech.
+      expect(termination.at - createdAt).toBeGreaterThan(15_000);
+      expect(termination.at - lastSpeechEnd.at).toBeGreaterThan(4_500);
+      const state = await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token });
+      expect(state.body.session.status).not.toBe('active');
+      const lateBy = Date.now() - (performance.now() - termination.at) - Date.parse(state.body.session.deadlines.idleAt);
+      expect(lateBy).toBeGreaterThanOrEqual(-50);
+      expect(lateBy).toBeLessThan(2000);
+    } finally {
+      client.close();
+    }
+  }, 90_000);
 });

@@ -209,7 +209,7 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
         recognizer: this.recognizer(scenario.language),
         generator: engineSwitch ?? generator,
         emit,
-        store: this.endingStore(sessionId, scenario, () => this.live.get(sessionId)?.engine ?? engine, engineSwitch),
+        store: this.endingStore(session, scenario, () => this.live.get(sessionId)?.engine ?? engine, engineSwitch),
         clock: { now: () => Date.now(), setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
         // The conversation logs errors as `error`; pino serialises only `err` (an Error under `error` prints as {}).
         logger: {
@@ -220,9 +220,7 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
         newId: () => randomUUID(),
         frameHandled: (ms) => this.frameSeconds.observe({ engine: this.live.get(sessionId)?.engine ?? engine }, ms / 1000),
         // The idle timeout counts from the end of the last speech of either side (SPEC §7.2).
-        activity: (event) => {
-          if (!event.speaking) void this.activity.spoke(sessionId, scenario, event.at);
-        },
+        activity: (event) => this.activity.record(sessionId, scenario, event),
         providerError: (error) => {
           // The speech-to-speech socket was lost mid-reply: the session goes on in the cascade.
           if (error instanceof S2sUnavailable) return;
@@ -258,10 +256,11 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   /** The store, plus the end criteria checked once each AI turn is stored: its objective outcome, the turn budget. */
-  private endingStore(sessionId: string, scenario: ScenarioContent, engine: () => RealtimeEngine, engineSwitch: EngineSwitch | null): StorePort {
+  private endingStore(session: PracticeSession, scenario: ScenarioContent, engine: () => RealtimeEngine, engineSwitch: EngineSwitch | null): StorePort {
+    const sessionId = session.id;
     // An AI turn is stored with the engine that produced it, which may not be the session's engine any more.
     let turnEngine: RealtimeEngine | undefined;
-    const store = this.store.forSession(sessionId, () => turnEngine ?? engine());
+    const store = this.store.forSession(session, () => turnEngine ?? engine());
     return {
       traineeUtterance: (record) => store.traineeUtterance(record),
       generations: (records) => store.generations(records),
@@ -415,6 +414,7 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
     if (!live) return;
     this.live.delete(sessionId);
     this.voiceStartedAt.delete(sessionId);
+    this.activity.forget(sessionId);
     for (const release of live.release) release();
     await live.conversation.close().catch((err: Error) => this.logger.warn({ sessionId, err: err.message }, 'conversation closed with an error'));
     live.voiceActivity.dispose();

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { encodeMp3OffThread, resampleLinear } from '@parley/audio';
 import { Events, type GenerationRecord, type RealtimeEngine, type TurnView } from '@parley/contracts';
-import { PRISMA, type PrismaClient } from '@parley/db';
+import { PRISMA, type PracticeSession, type PrismaClient } from '@parley/db';
 import { Outbox } from '@parley/outbox';
 import { ObjectStorage, audioKey } from '@parley/storage';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
@@ -27,16 +27,16 @@ export class RealtimeStore {
   ) {}
 
   /** The store port of one session's conversation. */
-  forSession(sessionId: string, engine: () => RealtimeEngine): StorePort {
+  forSession({ id: sessionId, userId }: Pick<PracticeSession, 'id' | 'userId'>, engine: () => RealtimeEngine): StorePort {
     return {
-      traineeUtterance: (record) => this.traineeUtterance(sessionId, record),
-      aiTurn: (record) => this.aiTurn(sessionId, record, engine()),
+      traineeUtterance: (record) => this.traineeUtterance(sessionId, userId, record),
+      aiTurn: (record) => this.aiTurn(sessionId, userId, record, engine()),
       generations: (records) => this.generations(sessionId, null, records, engine(), this.prisma),
     };
   }
 
-  private async traineeUtterance(sessionId: string, record: TraineeUtteranceRecord): Promise<TurnView> {
-    return this.store(sessionId, record.sequence, record.turnId, 'trainee', record.audio, async (key, bytes, durationMs) => ({
+  private async traineeUtterance(sessionId: string, userId: string, record: TraineeUtteranceRecord): Promise<TurnView> {
+    return this.store(sessionId, userId, record.sequence, record.turnId, 'trainee', record.audio, async (key, bytes, durationMs) => ({
       id: record.turnId,
       sessionId,
       sequence: record.sequence,
@@ -53,8 +53,8 @@ export class RealtimeStore {
     }));
   }
 
-  private async aiTurn(sessionId: string, record: AiTurnRecord, engine: RealtimeEngine): Promise<TurnView> {
-    const view = await this.store(sessionId, record.sequence, record.turnId, 'ai', record.audio, async (key, bytes, durationMs) => ({
+  private async aiTurn(sessionId: string, userId: string, record: AiTurnRecord, engine: RealtimeEngine): Promise<TurnView> {
+    const view = await this.store(sessionId, userId, record.sequence, record.turnId, 'ai', record.audio, async (key, bytes, durationMs) => ({
       id: record.turnId,
       sessionId,
       sequence: record.sequence,
@@ -101,6 +101,7 @@ export class RealtimeStore {
 
   private async store(
     sessionId: string,
+    userId: string,
     sequence: number,
     turnId: string,
     speaker: 'ai' | 'trainee',
@@ -129,8 +130,7 @@ export class RealtimeStore {
           data: { nextSequence: sequence + 1, lastActivityAt: new Date(), ...(speaker === 'trainee' ? { traineeTurnCount: { increment: 1 } } : {}) },
         });
         await more?.(tx);
-        const session = await tx.practiceSession.findUniqueOrThrow({ where: { id: sessionId }, select: { userId: true } });
-        await out.event(Events.TurnRecorded, { sessionId, userId: session.userId, turnId, sequence }, `turn-recorded-${turnId}`);
+        await out.event(Events.TurnRecorded, { sessionId, userId, turnId, sequence }, `turn-recorded-${turnId}`);
         return turn;
       });
       return turnView(stored, key ? await this.storage.presignGet(key, this.config.AUDIO_URL_TTL_SEC) : null);

@@ -1,44 +1,88 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { ScenarioContent } from '@parley/contracts';
-import { Outbox } from '@parley/outbox';
-import { SessionTimers } from '../timers/session-timers.service';
+import { PRISMA, type PrismaClient } from '@parley/db';
+import type { ActivityEvent } from './ports';
 
-/** Re-arming the idle deadline more often than this buys nothing (the timeout is counted in seconds). */
-const MIN_REARM_MS = 1_000;
+/** Moving the idle deadline more often than this buys nothing (the timeout is counted in seconds). */
+const MIN_MOVE_MS = 1_000;
+/** While someone speaks, the deadline is pushed on once it is this close. */
+const SPEAKING_MARGIN_MS = 2_000;
+
+interface Tracked {
+  idleTimeoutMs: number;
+  speaking: Set<ActivityEvent['speaker']>;
+  /** The deadline this replica last stored (0: not yet). */
+  idleAt: number;
+  movedAt: number;
+  /** A speech end that came too soon after the last move: applied by the next tick. */
+  pendingEnd: number | null;
+}
 
 /**
- * Realtime idle time (SPEC §7.2): the idle deadline moves to the end of the last speech of either side plus the
- * scenario's idle timeout, with its durable timer armed in the same transaction.
+ * Realtime idle time (SPEC §7.2): the session is idle once neither side has spoken for the scenario's idle timeout,
+ * counted from the end of the last speech, and never while someone speaks. Speech ends several times a minute in
+ * every live session, so moving the deadline is one UPDATE and no timer work: it only ever moves later, the timer
+ * armed for an earlier deadline still exists, and when it fires it finds the deadline moved and re-arms itself for
+ * it (TimerJobs), so a durable timer always runs at or before the deadline.
  */
 @Injectable()
-export class SessionActivity {
+export class SessionActivity implements OnModuleDestroy {
   private readonly logger = new Logger(SessionActivity.name);
-  private readonly lastArmed = new Map<string, number>();
+  private readonly sessions = new Map<string, Tracked>();
+  private readonly ticker = setInterval(() => this.tick(), MIN_MOVE_MS).unref();
 
-  constructor(
-    private readonly outbox: Outbox,
-    private readonly timers: SessionTimers,
-  ) {}
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  async spoke(sessionId: string, scenario: ScenarioContent, at: number): Promise<void> {
-    if (at - (this.lastArmed.get(sessionId) ?? 0) < MIN_REARM_MS) return;
-    this.lastArmed.set(sessionId, at);
-    const idleAt = new Date(at + scenario.endCriteria.idleTimeoutSec * 1000);
-    try {
-      const previous = await this.outbox.transaction(async (tx, out) => {
-        const session = await tx.practiceSession.findUnique({ where: { id: sessionId }, select: { idleAt: true, status: true } });
-        if (!session || session.status !== 'active') return null;
-        await tx.practiceSession.update({ where: { id: sessionId }, data: { lastActivityAt: new Date(at), idleAt } });
-        await this.timers.armIdle(out, sessionId, idleAt);
-        return session.idleAt;
-      });
-      if (previous !== null) await this.timers.disarmIdle(sessionId, previous, idleAt);
-    } catch (error) {
-      this.logger.warn({ sessionId, err: (error as Error).message }, 'idle deadline not moved');
+  onModuleDestroy(): void {
+    clearInterval(this.ticker);
+  }
+
+  /** One side started or stopped speaking in a live session. */
+  record(sessionId: string, scenario: ScenarioContent, { speaker, speaking, at }: ActivityEvent): void {
+    let tracked = this.sessions.get(sessionId);
+    if (!tracked) {
+      tracked = { idleTimeoutMs: scenario.endCriteria.idleTimeoutSec * 1000, speaking: new Set(), idleAt: 0, movedAt: 0, pendingEnd: null };
+      this.sessions.set(sessionId, tracked);
+    }
+    if (speaking) {
+      tracked.speaking.add(speaker);
+      if (tracked.idleAt - Date.now() < SPEAKING_MARGIN_MS) void this.move(sessionId, tracked, at);
+    } else {
+      tracked.speaking.delete(speaker);
+      if (at - tracked.movedAt >= MIN_MOVE_MS) void this.move(sessionId, tracked, at);
+      else tracked.pendingEnd = at;
     }
   }
 
   forget(sessionId: string): void {
-    this.lastArmed.delete(sessionId);
+    this.sessions.delete(sessionId);
+  }
+
+  /**
+   * Each second: speech longer than the idle timeout (a long AI opening with a short timeout) must not end the
+   * session, and a speech end held back by {@link MIN_MOVE_MS} is applied.
+   */
+  private tick(): void {
+    const now = Date.now();
+    for (const [sessionId, tracked] of this.sessions) {
+      if (tracked.speaking.size && tracked.idleAt - now < SPEAKING_MARGIN_MS) void this.move(sessionId, tracked, now);
+      else if (tracked.pendingEnd !== null && now - tracked.movedAt >= MIN_MOVE_MS) void this.move(sessionId, tracked, tracked.pendingEnd);
+    }
+  }
+
+  private async move(sessionId: string, tracked: Tracked, at: number): Promise<void> {
+    if (tracked.pendingEnd !== null && tracked.pendingEnd <= at) tracked.pendingEnd = null;
+    const idleAt = at + tracked.idleTimeoutMs;
+    if (idleAt <= tracked.idleAt) return;
+    tracked.idleAt = idleAt;
+    tracked.movedAt = at;
+    try {
+      await this.prisma.practiceSession.updateMany({
+        where: { id: sessionId, status: 'active', idleAt: { lt: new Date(idleAt) } },
+        data: { lastActivityAt: new Date(at), idleAt: new Date(idleAt) },
+      });
+    } catch (error) {
+      this.logger.warn({ sessionId, err: (error as Error).message }, 'idle deadline not moved');
+    }
   }
 }

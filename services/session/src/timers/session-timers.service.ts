@@ -11,8 +11,9 @@ const TIMER_JOB = { attempts: 5, backoffMs: 200 } as const;
 /**
  * Server-authoritative, durable timers (SPEC §4.8): delayed BullMQ jobs in Redis, so a deadline fires even when
  * the replica that armed it is gone. They are armed through the outbox, in the transaction that sets the deadline,
- * so a deadline is never stored without its timer. The session row holds the deadline; a job that fires for a
- * deadline that has since moved (idle re-armed by a turn) finds it in the future and does nothing (see TimerJobs).
+ * so a deadline never exists without a timer at or before it. The session row holds the deadline; a job that fires
+ * for a deadline that has since moved finds it in the future and arms the timer of the new one, a no-op when a turn
+ * already armed it (see TimerJobs).
  */
 @Injectable()
 export class SessionTimers {
@@ -49,13 +50,16 @@ export class SessionTimers {
         ...TIMER_JOB,
       });
     }
-    if (session.idleAt) {
-      await this.queues.add(Queues.SessionTimers, Jobs.IdleTimeout, { sessionId: session.id, armedAt: Date.now() }, {
-        jobId: idleJobId(session.id, session.idleAt),
-        delayMs: Math.max(0, session.idleAt.getTime() - Date.now()),
-        ...TIMER_JOB,
-      });
-    }
+    if (session.idleAt) await this.armIdleDirectly(session.id, session.idleAt);
+  }
+
+  /** Arms the idle timer of a stored deadline without the outbox; a no-op when that timer exists. */
+  async armIdleDirectly(sessionId: string, idleAt: Date): Promise<void> {
+    await this.queues.add(Queues.SessionTimers, Jobs.IdleTimeout, { sessionId, armedAt: Date.now() }, {
+      jobId: idleJobId(sessionId, idleAt),
+      delayMs: Math.max(0, idleAt.getTime() - Date.now()),
+      ...TIMER_JOB,
+    });
   }
 
   /**

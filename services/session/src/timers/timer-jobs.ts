@@ -7,6 +7,7 @@ import { SESSION_CONFIG, type SessionConfig } from '../config';
 import { RealtimeHost } from '../realtime/realtime-host.service';
 import { SessionLifecycle } from '../sessions/session-lifecycle.service';
 import { isOpen } from '../sessions/session-state-machine';
+import { SessionTimers } from './session-timers.service';
 
 /** Timers may fire this early (clock skew between replicas) and still count as due. */
 const DUE_TOLERANCE_MS = 50;
@@ -22,6 +23,7 @@ export class TimerJobs implements OnApplicationBootstrap {
     @Inject(SESSION_CONFIG) private readonly config: SessionConfig,
     private readonly lifecycle: SessionLifecycle,
     private readonly realtime: RealtimeHost,
+    private readonly timers: SessionTimers,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -44,7 +46,13 @@ export class TimerJobs implements OnApplicationBootstrap {
   private async fireIdle(sessionId: string): Promise<void> {
     const session = await this.prisma.practiceSession.findUnique({ where: { id: sessionId } });
     if (!session || !isOpen(session.status) || !session.idleAt) return;
-    if (session.idleAt.getTime() > Date.now() + DUE_TOLERANCE_MS) return; // re-armed since
+    if (session.idleAt.getTime() > Date.now() + DUE_TOLERANCE_MS) {
+      // The deadline moved since this timer was armed. Turns re-arm in the same transaction (this one is stale, the
+      // add below finds the new timer there and does nothing); live speech only moves it (SessionActivity), so the
+      // timer follows it here.
+      await this.timers.armIdleDirectly(session.id, session.idleAt);
+      return;
+    }
     this.logger.log(`session ${sessionId} idle since ${session.lastActivityAt.toISOString()}`);
     await this.lifecycle.end(sessionId, 'idle_timeout');
   }
