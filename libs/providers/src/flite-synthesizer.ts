@@ -1,10 +1,10 @@
-import { encodeMp3, mp3DurationMs, synthesizeFlite } from '@parley/audio';
+import { encodeMp3OffThread, mp3DurationMs, synthesizeFlite } from '@parley/audio';
 import { ProviderError } from './errors';
 import type { PcmSynthesisResult, SpeechSynthesizer, SynthesisResult } from './types';
 
 /**
- * Offline speech: Flite (WebAssembly) at 16 kHz, encoded to mono MP3 without resampling. It runs in-process and
- * synchronously (real-time factor ~0.03 including encoding), so there is nothing to time out or retry; a failure is
+ * Offline speech: Flite (WebAssembly) at 16 kHz, encoded to mono MP3 without resampling (on the encoder thread). It
+ * runs in-process (real-time factor ~0.03 including encoding), so there is nothing to time out or retry; a failure is
  * reported as a ProviderError like any other provider's.
  */
 export class FliteSynthesizer implements SpeechSynthesizer {
@@ -18,7 +18,7 @@ export class FliteSynthesizer implements SpeechSynthesizer {
     const started = performance.now();
     try {
       const speech = await synthesizeFlite(text, { voice });
-      const mp3 = encodeMp3(speech.pcm, speech.sampleRate, this.options.kbps ?? 32);
+      const mp3 = await encodeMp3OffThread(speech.pcm, speech.sampleRate, this.options.kbps ?? 32);
       signal?.throwIfAborted();
       return {
         mp3,

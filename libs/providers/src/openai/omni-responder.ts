@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import { decodeWav, encodeMp3, mp3DurationMs, pcm16FromBytes, resampleLinear } from '@parley/audio';
+import { decodeWav, encodeMp3OffThread, mp3DurationMs, pcm16FromBytes, resampleLinear } from '@parley/audio';
 import { callProvider, type CallPolicy } from '../call';
 import { BadResponseError } from '../errors';
 import { conversationMessages, OPENING_CUE, roleplayerSystemPrompt } from '../prompts';
@@ -100,7 +100,7 @@ export class OmniResponder {
       const text = (content || transcript).trim();
       if (!text || pcmChunks.length === 0) throw new BadResponseError('the model returned no text or no audio');
       const speech = this.toSpeech(Buffer.concat(pcmChunks));
-      const mp3 = encodeMp3(resampleLinear(speech.pcm, speech.sampleRate, 16_000), 16_000, 32);
+      const mp3 = await encodeMp3OffThread(resampleLinear(speech.pcm, speech.sampleRate, 16_000), 16_000, 32);
       const elapsed = performance.now() - started;
       return {
         text,

@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import { decodeMp3, encodeMp3, float32ToInt16, InvalidAudioError, probeMp3, resampleLinear } from '@parley/audio';
+import { decodeMp3, encodeMp3OffThread, float32ToInt16, InvalidAudioError, probeMp3, resampleLinear } from '@parley/audio';
 import { callProvider, type CallPolicy } from '../call';
 import { BadResponseError } from '../errors';
 import type { PcmSynthesisResult, SpeechSynthesizer, SynthesisResult } from '../types';
@@ -102,7 +102,8 @@ async function toMono16k(mp3: Buffer): Promise<{ mp3: Buffer; sampleRate: number
       return { mp3, sampleRate: OUTPUT_RATE, durationMs: info.durationMs };
     }
     const decoded = await decodeMp3(mp3);
-    const reencoded = encodeMp3(resampleLinear(decoded.pcm, decoded.sampleRate, OUTPUT_RATE), OUTPUT_RATE, OUTPUT_KBPS);
+    // lamejs takes ~30 ms of CPU per second of speech: on the encoder thread, not this service's event loop.
+    const reencoded = await encodeMp3OffThread(resampleLinear(decoded.pcm, decoded.sampleRate, OUTPUT_RATE), OUTPUT_RATE, OUTPUT_KBPS);
     return { mp3: reencoded, sampleRate: OUTPUT_RATE, durationMs: probeMp3(reencoded).durationMs };
   } catch (error) {
     // Unusable audio from the provider is the provider's failure, not the caller's input: retry it.
