@@ -97,6 +97,19 @@ describe('transactional outbox', () => {
     await expectDeliveredOnce(ids);
   });
 
+  it('returns at the commit when asked to relay later, then relays on the fast path without the sweeper', async () => {
+    const outbox = outboxOf(bus, queues);
+    const ids = [randomUUID(), randomUUID()];
+    const sessionId = randomUUID();
+    const result = await outbox.transactionRelayingLater(async (tx, out) => {
+      for (const id of ids) await out.event(Events.SessionStatusChanged, statusChanged(sessionId), id);
+      return tx.$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM session_outbox WHERE id = ANY(${ids}::text[])`;
+    });
+    expect(result[0]!.n).toBe(2);
+    await until(async () => (await outbox.pending()) === 0, 10_000, 'the background relay');
+    await expectDeliveredOnce(ids);
+  });
+
   it('keeps entries whose publish failed after the commit, and the sweeper publishes each once when NATS is back', async () => {
     const outbox = outboxOf(bus, queues);
     await natsProxy.down();

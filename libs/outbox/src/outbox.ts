@@ -118,13 +118,30 @@ export class Outbox {
 
   /** Runs `work` in one transaction with an outbox writer, then relays what it wrote. */
   async transaction<T>(work: Transaction<T>, context: Partial<MessageContext> = currentContext()): Promise<T> {
+    const { result, writer } = await this.commit(work, context);
+    await this.relayCommitted(writer);
+    return result;
+  }
+
+  /**
+   * {@link transaction} for a caller that waits only for the commit (a turn's acknowledgement): resolves once the
+   * change is committed and relays in the background. What that relay cannot send, the sweeper sends.
+   */
+  async transactionRelayingLater<T>(work: Transaction<T>, context: Partial<MessageContext> = currentContext()): Promise<T> {
+    const { result, writer } = await this.commit(work, context);
+    this.relayCommitted(writer).catch((error: unknown) =>
+      this.logger.warn({ outbox: this.options.table, err: (error as Error)?.message }, 'outbox relay failed; the sweeper retries'),
+    );
+    return result;
+  }
+
+  private async commit<T>(work: Transaction<T>, context: Partial<MessageContext>): Promise<{ result: T; writer: OutboxWriter }> {
     let writer!: OutboxWriter;
     const result = await this.prisma.$transaction(async (tx) => {
       writer = this.writer(tx, context);
       return work(tx, writer);
     });
-    await this.relayCommitted(writer);
-    return result;
+    return { result, writer };
   }
 
   /** For work that opens its own transaction: a writer bound to `tx`; hand it to {@link relayCommitted} after the commit. */

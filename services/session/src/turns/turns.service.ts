@@ -135,7 +135,11 @@ export class TurnsService {
     return { ok: true, turnId, sequence: meta.sequence };
   }
 
-  /** The turn row, the session's new counters and idle deadline, and the announcement that work may start commit together. */
+  /**
+   * The turn row, the session's new counters and idle deadline, and the announcement that work may start commit
+   * together. The trainee's acknowledgement waits for that commit only: relaying the announcement and removing the
+   * replaced idle timer follow it.
+   */
   private async recordTraineeTurn(
     session: PracticeSession,
     turn: { turnId: string; key: string; sequence: number; startedAt: Date; endedAt: Date; bytes: number; durationMs: number },
@@ -143,7 +147,7 @@ export class TurnsService {
     const content = await this.lifecycle.scenarioVersion(session);
     const now = new Date();
     const idleAt = new Date(now.getTime() + content.endCriteria.idleTimeoutSec * 1000);
-    await this.outbox.transaction(async (tx, out) => {
+    await this.outbox.transactionRelayingLater(async (tx, out) => {
       // Claims the sequence: only one of two racing submissions passes this conditional update.
       const claimed = await tx.practiceSession.updateMany({
         where: { id: session.id, nextSequence: turn.sequence, status: { in: ['pending', 'active'] } },
@@ -171,7 +175,7 @@ export class TurnsService {
         `turn-accepted-${turn.turnId}`,
       );
     });
-    await this.timers.disarmIdle(session.id, session.idleAt, idleAt);
+    void this.timers.disarmIdle(session.id, session.idleAt, idleAt);
   }
 
   /** One turn with a fresh audio URL (used by the gateway to push `ai_turn`). */
