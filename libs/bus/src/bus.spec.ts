@@ -80,6 +80,18 @@ describe('bus', () => {
     await expect(bus.request(Commands.ScenarioGet, {})).rejects.toMatchObject({ code: 'unavailable' });
   });
 
+  it('tells a slow service, an oversized request and an unserialisable one apart', async () => {
+    bus.serve({ [Commands.Progress]: () => new Promise((resolve) => setTimeout(() => resolve({}), 2_000)) });
+    const caller = { userId: 'u1', roles: ['trainee'] };
+    await expect(bus.request(Commands.Progress, { caller })).rejects.toMatchObject({ code: 'timeout', status: 504 });
+    // Over NATS's max_payload (1 MB by default): refused before sending, not mistaken for a timeout.
+    await expect(bus.request(Commands.Progress, { caller, filler: 'x'.repeat(2 * 1024 * 1024) })).rejects.toMatchObject({
+      code: 'payload_too_large',
+      status: 413,
+    });
+    await expect(bus.request(Commands.Progress, { caller, count: 1n })).rejects.toMatchObject({ code: 'internal', status: 500 });
+  });
+
   it('refuses to publish an event whose payload breaks its schema', async () => {
     await expect(
       bus.publish(Events.SessionDeleted, { sessionId: '', userId: 'u', deletedAt: 'never' } as never, { messageId: 'bad' }),

@@ -166,12 +166,7 @@ export class Bus {
       try {
         msg = await this.nc.request(subject, JSON.stringify(payload), { timeout: timeoutMs ?? this.options.requestTimeoutMs, headers });
       } catch (error) {
-        const code = (error as { name?: string }).name;
-        const noResponders = code === 'NoRespondersError' || /no responders/i.test(String(error));
-        throw new AppError(
-          noResponders ? 'unavailable' : 'timeout',
-          noResponders ? `No service is answering ${command} right now` : `${command} did not answer in time`,
-        );
+        throw requestFailure(command, error);
       }
       const reply = msg.json<Reply>();
       if (reply.ok) return reply.data as T;
@@ -561,4 +556,24 @@ function parseCommand(command: CommandName, msg: Msg): unknown {
     });
   }
   return parsed.data;
+}
+
+/**
+ * Why a request got no reply, as the caller's error: nobody serves the command (503), nobody answered in time (504),
+ * or the request could not be sent at all: larger than the server's max_payload (413), or not serialisable (a bug:
+ * 500), which must not pass for a slow service.
+ */
+function requestFailure(command: CommandName, error: unknown): AppError {
+  const described = [error, (error as { cause?: unknown })?.cause]
+    .filter(Boolean)
+    .map((e) => `${(e as { name?: string }).name ?? ''}: ${String(e)}`)
+    .join(' / ');
+  if (/NoRespondersError|no responders/i.test(described)) {
+    return new AppError('unavailable', `No service is answering ${command} right now`);
+  }
+  if (/TimeoutError|timeout/i.test(described)) return new AppError('timeout', `${command} did not answer in time`);
+  if (/max_payload/i.test(described)) {
+    return new AppError('payload_too_large', `The ${command} request is larger than the message bus carries`);
+  }
+  return new AppError('internal', `${command} could not be sent (${described})`);
 }
