@@ -25,6 +25,10 @@ export const CAPACITY_ENV: Record<string, string> = {
   RATE_LIMIT_PER_MINUTE: '10000000',
   SOCKET_RATE_LIMIT_PER_MINUTE: '10000000',
   GENERATION_CONCURRENCY: '4096',
+  // Per-replica job concurrency: at the defaults (4 replies, 2 transcriptions at once) zero-latency providers would
+  // measure the queue in front of them, not the work.
+  PIPELINE_CONCURRENCY: '64',
+  ASR_CONCURRENCY: '8',
   LOG_LEVEL: 'warn',
   // BENCH_CPU_PROF=1: every service writes a V8 CPU profile when it stops (see bench/cpu-profile.js).
   ...(process.env.BENCH_CPU_PROF && {
