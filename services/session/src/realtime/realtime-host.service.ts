@@ -414,9 +414,10 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
     if (!live) return;
     this.live.delete(sessionId);
     this.voiceStartedAt.delete(sessionId);
-    this.activity.forget(sessionId);
     for (const release of live.release) release();
     await live.conversation.close().catch((err: Error) => this.logger.warn({ sessionId, err: err.message }, 'conversation closed with an error'));
+    // After the close: cutting the AI's turn there reports the end of its speech.
+    this.activity.forget(sessionId);
     live.voiceActivity.dispose();
     if (options.forget) await this.queues.redis.srem(this.liveSetKey, sessionId);
     if (options.releaseLease) await this.releaseLease(sessionId);
