@@ -69,6 +69,7 @@ describe('sign-in with an OIDC identity provider in the browser', () => {
       await page.getByRole('radio', { name: /Text/ }).check();
       await page.getByRole('button', { name: 'Start practice' }).click();
       await page.waitForURL(/#\/chat\//);
+      const chatRoom = page.url();
       await page.getByTestId('chat-turn-0').waitFor({ timeout: 30_000 });
       await page.getByLabel('Your message').fill('Could you please verify the email on your account for me?');
       await page.getByRole('button', { name: 'Send' }).click();
@@ -103,6 +104,23 @@ describe('sign-in with an OIDC identity provider in the browser', () => {
       await page.getByRole('heading', { name: 'Choose a scenario' }).waitFor();
       await page.getByRole('status').getByText('Your sign-in has expired. Sign in again.').waitFor({ timeout: 10_000 });
       await screenshot(page, 'oidc-05-expired');
+
+      // A room whose socket handshake is refused for the token, while REST still accepts (its requests carry a
+      // valid token here): the room sends the page back to sign-in as well, with the reason.
+      const valid = await idp.sign({ sub: 'ana.idp' }, { expiresIn: Math.floor(Date.now() / 1000) + 600 });
+      await page.route('**/api/**', (route) => route.continue({ headers: { ...route.request().headers(), authorization: `Bearer ${valid}` } }));
+      // The same token with another signature: not expired for the page, refused by the gateway.
+      const [header, claims] = valid.split('.');
+      const forged = `${header}.${claims}.${Buffer.from('not the provider signature').toString('base64url')}`;
+      await page.evaluate((t: string) => {
+        localStorage.setItem('parley.token', t);
+        localStorage.setItem('parley.user', 'ana.idp');
+      }, forged);
+      await page.goto(chatRoom);
+      await page.reload(); // a new hash alone does not load the page again
+      await page.getByRole('status').getByText('Invalid access token. Sign in again.').waitFor({ timeout: 15_000 });
+      await signInButton.waitFor();
+      await page.unroute('**/api/**');
 
       // Authorization code with PKCE (S256), asking for our API's audience; and nothing left this machine.
       expect(authorizations).toHaveLength(1);

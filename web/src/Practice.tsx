@@ -1,18 +1,15 @@
 import {
   MAX_TURN_AUDIO_BYTES,
-  PRACTICE_NAMESPACE,
   terminationMessages,
-  type ClientToServerEvents,
   type ErrorBody,
-  type ServerToClientEvents,
   type SessionState,
   type SessionView,
   type TerminationReason,
   type TurnView,
 } from '@parley/contracts';
 import { useEffect, useRef, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
-import { request, session as auth } from './api/client';
+import { request } from './api/client';
+import { practiceSocket, type PracticeSocket } from './api/practice-socket';
 import { TurnRecorder } from './audio/recorder';
 import { EvaluationPanel } from './Evaluation';
 import { navigate } from './router';
@@ -32,7 +29,7 @@ export function Practice({ sessionId }: { sessionId: string }) {
   const [size, setSize] = useState(0);
   const [now, setNow] = useState(Date.now());
   const [evaluationKey, setEvaluationKey] = useState(0);
-  const socket = useRef<Socket<ServerToClientEvents, ClientToServerEvents> | null>(null);
+  const socket = useRef<PracticeSocket | null>(null);
   const recorder = useRef<TurnRecorder | null>(null);
   const played = useRef(playedTurns(sessionId));
   const conversation = useRef<HTMLOListElement | null>(null);
@@ -48,8 +45,7 @@ export function Practice({ sessionId }: { sessionId: string }) {
   const refresh = () => request<SessionState>('GET', `/api/sessions/${sessionId}`).then((s) => (setSession(s.session), merge(s.turns)));
 
   useEffect(() => {
-    // Websocket only: the ingress has no sticky sessions, which HTTP long-polling would need (deploy/README.md).
-    const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(PRACTICE_NAMESPACE, { auth: { token: auth.token() }, transports: ['websocket'] });
+    const s = practiceSocket();
     socket.current = s;
     s.on('connect', () => {
       s.emit('join', { sessionId }, (ack) => {

@@ -1,18 +1,15 @@
 import {
   MAX_CHAT_MESSAGE_CHARS,
-  PRACTICE_NAMESPACE,
   isOpenStatus,
   terminationMessages,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
   type SessionDetail,
   type SessionView,
   type TerminationReason,
   type TurnView,
 } from '@parley/contracts';
 import { useEffect, useRef, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
-import { ApiError, request, session as auth } from '../api/client';
+import { ApiError, request } from '../api/client';
+import { practiceSocket } from '../api/practice-socket';
 import { EvaluationPanel } from '../Evaluation';
 import { navigate } from '../router';
 import { roomPath } from '../ScenarioDetail';
@@ -196,8 +193,7 @@ export function ChatRoom({ sessionId }: { sessionId: string }) {
       // Back to a session whose last message has no reply yet: follow that reply (it may be streaming now).
       if (last && last.speaker === 'trainee' && isOpenStatus(detail.session.status)) void follow(last.sequence + 1);
     });
-    // Websocket only: the ingress has no sticky sessions, which HTTP long-polling would need (deploy/README.md).
-    const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(PRACTICE_NAMESPACE, { auth: { token: auth.token() }, transports: ['websocket'] });
+    const s = practiceSocket();
     s.on('connect', () => s.emit('join', { sessionId }, () => undefined));
     s.on('ai_turn', ({ turn }) => merge([turn]));
     s.on('termination', ({ reason, message }) => {

@@ -1,12 +1,9 @@
 import {
-  PRACTICE_NAMESPACE,
   terminationMessages,
-  type ClientToServerEvents,
   type EngineEvent,
   type LatencyStats,
   type RealtimeSettings,
   type RealtimeSettingsPatch,
-  type ServerToClientEvents,
   type SessionDetail,
   type SessionView,
   type TelemetryEvent,
@@ -15,8 +12,8 @@ import {
   type TurnView,
 } from '@parley/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
-import { request, session as auth } from '../api/client';
+import { request } from '../api/client';
+import { practiceSocket, type PracticeSocket } from '../api/practice-socket';
 import { PcmPlayer } from '../audio/playback';
 import { StreamCapture, microphoneProblem } from '../audio/stream-capture';
 import { EvaluationPanel } from '../Evaluation';
@@ -29,7 +26,6 @@ import { MicCheck, type MicProblem } from './MicCheck';
 import { TurnStateIndicator } from './TurnStateIndicator';
 import './live.css';
 
-type PracticeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Phase = 'loading' | 'check' | 'live' | 'ended';
 
 /** Seconds left before the idle timeout at which the trainee is warned. */
@@ -158,8 +154,7 @@ export default function LiveRoomView({ sessionId }: { sessionId: string }) {
 
   useEffect(() => {
     void loadDetail();
-    // Websocket only: the ingress has no sticky sessions, which HTTP long-polling would need (deploy/README.md).
-    const s: PracticeSocket = io(PRACTICE_NAMESPACE, { auth: { token: auth.token() }, transports: ['websocket'] });
+    const s = practiceSocket();
     socket.current = s;
     s.on('connect', () => {
       setConnected(true);
