@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import { probeMp3 } from './mp3-frames';
-import type { Pcm } from './pcm';
-import { toInt16 } from './pcm';
+import { checkOutputRate, refuseEmptyInput } from './mp3-checks';
+import { int16ToFloat32, toInt16, type Pcm } from './pcm';
 
 /**
  * MP3 encoding for the services, on a worker thread with LAME compiled to WebAssembly (`wasm-media-encoders`): about
@@ -16,12 +15,9 @@ const ready = createMp3Encoder();
 parentPort.on('message', async ({ id, pcm, sampleRate, kbps }) => {
   try {
     const encoder = await ready;
-    const samples = new Int16Array(pcm);
-    const floats = new Float32Array(samples.length);
-    for (let i = 0; i < samples.length; i++) floats[i] = samples[i] / 32768;
     // From configure to finalize without a pause: requests never interleave on the one encoder.
     encoder.configure({ sampleRate, channels: 1, bitrate: kbps });
-    const head = encoder.encode([floats]).slice(); // a view of the encoder's memory, reused by the next call
+    const head = encoder.encode([new Float32Array(pcm)]).slice(); // a view of the encoder's memory, reused next call
     const tail = encoder.finalize();
     const mp3 = new Uint8Array(head.length + tail.length);
     mp3.set(head);
@@ -58,17 +54,15 @@ function encoder(): Worker {
 
 /** {@link encodeMp3}'s mono MP3 with the same checks, without blocking the event loop. */
 export async function encodeMp3OffThread(pcm: Pcm, sampleRate = 16_000, kbps = 32): Promise<Buffer> {
-  const samples = toInt16(pcm);
-  if (samples.length === 0) throw new RangeError('encodeMp3: no samples to encode');
+  refuseEmptyInput(pcm.length);
+  // LAME takes floats; the copy in them is the one handed over to the worker. Through 16 bits first, so floats are
+  // clipped to [-1, 1] as encodeMp3 clips them.
+  const floats = int16ToFloat32(toInt16(pcm));
   const id = nextId++;
   const mp3 = await new Promise<Buffer>((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    const copy = samples.slice();
-    encoder().postMessage({ id, pcm: copy.buffer, sampleRate, kbps }, [copy.buffer]);
+    encoder().postMessage({ id, pcm: floats.buffer, sampleRate, kbps }, [floats.buffer as ArrayBuffer]);
   });
-  const outputRate = probeMp3(mp3).sampleRate;
-  if (outputRate !== sampleRate) {
-    throw new RangeError(`encodeMp3: LAME resampled ${sampleRate} Hz to ${outputRate} Hz at ${kbps} kbit/s; resample to 16 kHz first`);
-  }
+  checkOutputRate(mp3, sampleRate, kbps);
   return mp3;
 }

@@ -1,5 +1,6 @@
 import { loadLame, loadMpegDecoder, type MpegDecoded } from './codecs';
 import { InvalidAudioError } from './errors';
+import { checkOutputRate, refuseEmptyInput } from './mp3-checks';
 import { probeMp3 } from './mp3-frames';
 import { toInt16, toMono, type Pcm } from './pcm';
 
@@ -18,19 +19,14 @@ export function encodeMp3Stereo(left: Pcm, right: Pcm, sampleRate = 16_000, kbps
 
 function encode(channels: Int16Array[], sampleRate: number, kbps: number): Buffer {
   const length = Math.min(...channels.map((c) => c.length));
-  if (length === 0) throw new RangeError('encodeMp3: no samples to encode');
+  refuseEmptyInput(length);
   const { Mp3Encoder } = loadLame();
   const encoder = new Mp3Encoder(channels.length, sampleRate, kbps);
   // One call for the whole input: lamejs allocates an output buffer per call, and feeding it frame-sized blocks
   // (as its examples do) makes encoding two to three times slower through garbage collection alone.
   const [left, right] = channels.map((c) => c.subarray(0, length));
   const mp3 = Buffer.concat([Buffer.from(encoder.encodeBuffer(left, right)), Buffer.from(encoder.flush())]);
-  const outputRate = probeMp3(mp3, { allowStereo: true }).sampleRate;
-  if (outputRate !== sampleRate) {
-    throw new RangeError(
-      `encodeMp3: LAME resampled ${sampleRate} Hz to ${outputRate} Hz at ${kbps} kbit/s; resample to 16 kHz first`,
-    );
-  }
+  checkOutputRate(mp3, sampleRate, kbps);
   return mp3;
 }
 

@@ -102,7 +102,6 @@ async function toMono16k(mp3: Buffer): Promise<{ mp3: Buffer; sampleRate: number
       return { mp3, sampleRate: OUTPUT_RATE, durationMs: info.durationMs };
     }
     const decoded = await decodeMp3(mp3);
-    // lamejs takes ~30 ms of CPU per second of speech: on the encoder thread, not this service's event loop.
     const reencoded = await encodeMp3OffThread(resampleLinear(decoded.pcm, decoded.sampleRate, OUTPUT_RATE), OUTPUT_RATE, OUTPUT_KBPS);
     return { mp3: reencoded, sampleRate: OUTPUT_RATE, durationMs: probeMp3(reencoded).durationMs };
   } catch (error) {
