@@ -11,12 +11,13 @@ const SPEAKING_MARGIN_MS = 2_000;
 interface Tracked {
   idleTimeoutMs: number;
   speaking: Set<ActivityEvent['speaker']>;
-  /** The deadline this replica last stored (0: not yet). */
+  /** The deadline this replica last stored (0: not yet); it was moved at `idleAt - idleTimeoutMs`. */
   idleAt: number;
-  movedAt: number;
   /** A speech end that came too soon after the last move: applied by the next tick. */
   pendingEnd: number | null;
 }
+
+const movedAt = (tracked: Tracked) => tracked.idleAt - tracked.idleTimeoutMs;
 
 /**
  * Realtime idle time (SPEC §7.2): the session is idle once neither side has spoken for the scenario's idle timeout,
@@ -41,7 +42,7 @@ export class SessionActivity implements OnModuleDestroy {
   record(sessionId: string, scenario: ScenarioContent, { speaker, speaking, at }: ActivityEvent): void {
     let tracked = this.sessions.get(sessionId);
     if (!tracked) {
-      tracked = { idleTimeoutMs: scenario.endCriteria.idleTimeoutSec * 1000, speaking: new Set(), idleAt: 0, movedAt: 0, pendingEnd: null };
+      tracked = { idleTimeoutMs: scenario.endCriteria.idleTimeoutSec * 1000, speaking: new Set(), idleAt: 0, pendingEnd: null };
       this.sessions.set(sessionId, tracked);
     }
     if (speaking) {
@@ -49,7 +50,7 @@ export class SessionActivity implements OnModuleDestroy {
       if (tracked.idleAt - Date.now() < SPEAKING_MARGIN_MS) void this.move(sessionId, tracked, at);
     } else {
       tracked.speaking.delete(speaker);
-      if (at - tracked.movedAt >= MIN_MOVE_MS) void this.move(sessionId, tracked, at);
+      if (at - movedAt(tracked) >= MIN_MOVE_MS) void this.move(sessionId, tracked, at);
       else tracked.pendingEnd = at;
     }
   }
@@ -66,7 +67,7 @@ export class SessionActivity implements OnModuleDestroy {
     const now = Date.now();
     for (const [sessionId, tracked] of this.sessions) {
       if (tracked.speaking.size && tracked.idleAt - now < SPEAKING_MARGIN_MS) void this.move(sessionId, tracked, now);
-      else if (tracked.pendingEnd !== null && now - tracked.movedAt >= MIN_MOVE_MS) void this.move(sessionId, tracked, tracked.pendingEnd);
+      else if (tracked.pendingEnd !== null && now - movedAt(tracked) >= MIN_MOVE_MS) void this.move(sessionId, tracked, tracked.pendingEnd);
     }
   }
 
@@ -75,7 +76,6 @@ export class SessionActivity implements OnModuleDestroy {
     const idleAt = at + tracked.idleTimeoutMs;
     if (idleAt <= tracked.idleAt) return;
     tracked.idleAt = idleAt;
-    tracked.movedAt = at;
     try {
       await this.prisma.practiceSession.updateMany({
         where: { id: sessionId, status: 'active', idleAt: { lt: new Date(idleAt) } },
