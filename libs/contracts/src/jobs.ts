@@ -14,7 +14,11 @@ export interface JobPayloads {
   [Jobs.OpeningTurn]: { sessionId: string };
   /** `streamId` for typed messages (text mode): the reply's tokens go to that chat stream. */
   [Jobs.ReplyTurn]: { sessionId: string; afterSequence: number; acceptedAt: number; streamId?: string };
-  [Jobs.EvaluateSession]: { sessionId: string };
+  /**
+   * `queuedAt`: the evaluation row's queuing this job was added for (ms); a job left over from an earlier queuing
+   * (e.g. one that lost its lock when Redis blipped and came back after a requeue) finds it changed and does nothing.
+   */
+  [Jobs.EvaluateSession]: { sessionId: string; queuedAt?: number };
 }
 
 export type JobPayload<J extends JobName> = JobPayloads[J];
@@ -34,5 +38,5 @@ export const JobSchemas = {
   [Jobs.TranscribeTurn]: z.object({ sessionId: id, turnId: id, sequence: z.number().int().min(1), audioKey: z.string().min(1).max(300), acceptedAt: epochMs }),
   [Jobs.OpeningTurn]: z.object({ sessionId: id }),
   [Jobs.ReplyTurn]: z.object({ sessionId: id, afterSequence: z.number().int().min(0), acceptedAt: epochMs, streamId: z.string().min(1).max(120).optional() }),
-  [Jobs.EvaluateSession]: z.object({ sessionId: id }),
+  [Jobs.EvaluateSession]: z.object({ sessionId: id, queuedAt: epochMs.optional() }),
 } as const satisfies { [J in JobName]: z.ZodType<JobPayloads[J]> };

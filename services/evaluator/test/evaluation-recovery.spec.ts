@@ -70,6 +70,7 @@ describe('evaluation recovery', () => {
 
   it('a requeue whose enqueue fails while Redis is down is not stuck queued: the job arrives once Redis returns', async () => {
     const sessionId = await evaluatedSession();
+    const firstQueuing = (await prisma.evaluation.findUniqueOrThrow({ where: { sessionId } })).queuedAt.getTime();
     await redisProxy.down();
     // The reset commits with its job entry; the enqueue cannot happen yet (the answer may time out meanwhile).
     const requeue = api(gateway, 'POST', `/api/sessions/${sessionId}/evaluation`, { token });
@@ -77,10 +78,17 @@ describe('evaluation recovery', () => {
     expect(queued.status).toBe('queued');
     const [entries] = await prisma.$queryRaw<[{ count: bigint }]>`SELECT count(*) AS count FROM evaluator_outbox WHERE kind = 'job'`;
     expect(Number(entries.count)).toBeGreaterThanOrEqual(1);
+    // A job of the first queuing that comes back late (it lost its lock in the outage) must not run the new one again.
+    await queues.add(Queues.Evaluation, Jobs.EvaluateSession, { sessionId, queuedAt: firstQueuing }, { jobId: jobId('evaluate', sessionId, 'stale') });
     await sleep(1500);
     await redisProxy.up();
     expect([202, 504, 503]).toContain((await requeue).status);
     const done = await evaluation(sessionId, (e) => e.status === 'succeeded');
+    const stale = jobId('evaluate', sessionId, 'stale');
+    for (const deadline = Date.now() + 15_000; (await queues.queue(Queues.Evaluation).getJobState(stale)) !== 'completed'; await sleep(200)) {
+      if (Date.now() > deadline) throw new Error('the stale job never ran');
+    }
+    expect((await prisma.evaluation.findUniqueOrThrow({ where: { sessionId } })).attempts).toBe(2);
     expect(done.attempts).toBe(2);
     const [left] = await prisma.$queryRaw<[{ count: bigint }]>`SELECT count(*) AS count FROM evaluator_outbox`;
     expect(Number(left.count)).toBe(0);

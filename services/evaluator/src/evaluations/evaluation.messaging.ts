@@ -29,7 +29,7 @@ export class EvaluationMessaging implements OnApplicationBootstrap {
     });
     this.queues.work(
       Queues.Evaluation,
-      { [Jobs.EvaluateSession]: ({ sessionId }, job) => this.evaluations.run(sessionId, attemptOf(job)) },
+      { [Jobs.EvaluateSession]: ({ sessionId, queuedAt }, job) => this.evaluations.run(sessionId, queuedAt, attemptOf(job)) },
       {
         concurrency: this.config.EVAL_CONCURRENCY,
         stalledIntervalMs: this.config.QUEUE_STALLED_INTERVAL_MS,

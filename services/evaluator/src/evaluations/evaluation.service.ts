@@ -56,12 +56,13 @@ export class EvaluationService {
     const session = await this.prisma.practiceSession.findUnique({ where: { id: event.sessionId }, select: { id: true } });
     if (!session) return;
     await this.outbox.transaction(async (tx, out) => {
+      const queuedAt = new Date();
       // ON CONFLICT DO NOTHING: a redelivered event racing the first one cannot make a second row.
       const created = await tx.evaluation.createMany({
-        data: [{ sessionId: event.sessionId, userId: event.userId, status: 'queued' }],
+        data: [{ sessionId: event.sessionId, userId: event.userId, status: 'queued', queuedAt }],
         skipDuplicates: true,
       });
-      if (created.count) await this.enqueue(out, event.sessionId, firstJobId(event.sessionId));
+      if (created.count) await this.enqueue(out, { sessionId: event.sessionId, queuedAt }, firstJobId(event.sessionId));
     });
   }
 
@@ -70,13 +71,19 @@ export class EvaluationService {
     await this.queues.remove(Queues.Evaluation, firstJobId(event.sessionId));
   }
 
-  async run(sessionId: string, attempt: JobAttempt): Promise<void> {
+  /** `queuedAt` names the queuing the job was added for (absent in jobs added before it was recorded). */
+  async run(sessionId: string, queuedAt: number | undefined, attempt: JobAttempt): Promise<void> {
     const evaluation = await this.prisma.evaluation.findUnique({ where: { sessionId } });
     if (!evaluation || evaluation.status === 'succeeded' || evaluation.status === 'failed') return;
-    await this.prisma.evaluation.updateMany({
-      where: { sessionId },
+    const ofThisQueuing = queuedAt === undefined ? {} : { queuedAt: new Date(queuedAt) };
+    const started = await this.prisma.evaluation.updateMany({
+      where: { sessionId, status: { in: ['queued', 'running'] }, ...ofThisQueuing },
       data: { status: 'running', attempts: { increment: 1 }, startedAt: new Date() },
     });
+    if (started.count === 0) {
+      this.logger.warn({ sessionId, queuedAt }, 'evaluation job of an earlier queuing ignored');
+      return;
+    }
     try {
       const judgement = await this.score(sessionId);
       if (!judgement) return; // deleted meanwhile
@@ -220,14 +227,14 @@ export class EvaluationService {
       });
       if (reset.count === 0) throw new AppError('evaluation_running', 'An evaluation of this session is already queued or running');
       const row = await tx.evaluation.findUniqueOrThrow({ where: { sessionId: evaluation.sessionId } });
-      await this.enqueue(out, row.sessionId, requeueJobId(row));
+      await this.enqueue(out, { sessionId: row.sessionId, queuedAt: row.queuedAt }, requeueJobId(row));
       return row;
     });
     return view(queued);
   }
 
-  private async enqueue(out: OutboxWriter, sessionId: string, id: string): Promise<void> {
-    await out.job(Queues.Evaluation, Jobs.EvaluateSession, { sessionId }, {
+  private async enqueue(out: OutboxWriter, queuing: { sessionId: string; queuedAt: Date }, id: string): Promise<void> {
+    await out.job(Queues.Evaluation, Jobs.EvaluateSession, { sessionId: queuing.sessionId, queuedAt: queuing.queuedAt.getTime() }, {
       jobId: id,
       attempts: this.config.EVAL_JOB_ATTEMPTS,
       backoffMs: 2_000,
