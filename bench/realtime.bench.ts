@@ -50,14 +50,14 @@ const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 
 const round = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || Number.isNaN(v) ? null : Math.round(v * 10 ** digits) / 10 ** digits);
 const summaryOrNull = (samples: number[], digits = 0): Summary | null => (samples.length ? summarize(samples, digits) : null);
 
-/** Speech PCM with the VAD decision of each 10 ms (the server's detector: fvad mode 2, 10 ms frames). */
+/** Speech PCM with the VAD decision of each 10 ms (the server's detector: fvad mode 2, 10 ms frames, no overhang). */
 interface Clip {
   pcm: Int16Array;
   voiced10: boolean[];
 }
 
 function clip(pcm: Int16Array): Clip {
-  const vad = new VoiceActivityDetector({ mode: 2, frameMs: 10 });
+  const vad = new VoiceActivityDetector({ mode: 2, frameMs: 10, overhang: false });
   const voiced10: boolean[] = [];
   const step = 10 * SAMPLES_PER_MS;
   for (let at = 0; at < pcm.length; at += step) {
@@ -466,7 +466,7 @@ const metricsText = async (url: string) => (await fetch(`${url}/metrics`)).text(
       const bi = summaryOrNull(bargeIn);
       line('rt_speech_end_to_first_audio_ms', fa, 'p50 <= 800', fa ? fa.p50 <= 800 : null);
       line('rt_speech_end_to_final_transcript_ms', ft, 'p50,p99 <= 150', ft ? ft.p99 <= 150 : null);
-      line('rt_speech_end_to_vad_end_event_ms', summaryOrNull(vadEnd), 'hangover 200 + hop', null);
+      line('rt_speech_end_to_vad_end_event_ms', summaryOrNull(vadEnd), 'hangover + hop', null);
       line('rt_vad_end_event_to_final_transcript_ms', summaryOrNull(finalAfterVadEnd), '-', null);
       line('rt_barge_in_reaction_ms', bi, 'p99 <= 150', bi ? bi.p99 <= 150 : null);
       for (const [key, samples] of Object.entries(server)) line(`rt_server_${key}`, summaryOrNull(samples), '(server)', null);

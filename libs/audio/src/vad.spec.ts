@@ -81,6 +81,27 @@ describe('VoiceActivityDetector (WebRTC VAD)', () => {
     expect(tenMs.length).toBe(Math.floor(audio.length / 160));
   });
 
+  it('without the overhang, speech ends with the model\'s own decision: the same frames minus the trailing ones', () => {
+    const verdicts = (overhang: boolean) => {
+      const vad = new VoiceActivityDetector({ mode: 2, frameMs: 10, overhang });
+      const frames = feed(vad, audio, 160).flatMap((r) => r.frames);
+      vad.dispose();
+      return frames;
+    };
+    const smoothed = verdicts(true);
+    const own = verdicts(false);
+    expect(own.every((voiced, i) => !voiced || smoothed[i])).toBe(true);
+    // Only frames right after speech differ: each follows a frame voiced either way, or another overhang frame.
+    const overhangFrames = own.map((voiced, i) => smoothed[i] && !voiced);
+    expect(overhangFrames.filter(Boolean).length).toBeGreaterThan(0);
+    expect(overhangFrames.every((extra, i) => !extra || own[i - 1] || overhangFrames[i - 1])).toBe(true);
+    // libfvad holds up to 90 ms (10 ms frames, mode 2) after the last voiced frame; without it the speech ends there.
+    const lastOwn = own.lastIndexOf(true);
+    const lastSmoothed = smoothed.lastIndexOf(true);
+    expect(lastSmoothed - lastOwn).toBeGreaterThan(0);
+    expect(lastSmoothed - lastOwn).toBeLessThanOrEqual(9);
+  });
+
   it('repeats the last verdict for an input too short to complete a VAD frame, and reset forgets it', () => {
     const vad = new VoiceActivityDetector({ frameMs: 30 });
     const middle = speech.subarray(speech.length / 2 - 4_800, speech.length / 2 + 4_800);

@@ -19,6 +19,12 @@ export interface VoiceActivityOptions {
   mode?: VadMode;
   /** Length of the frames decided on; input of any length is buffered into them. Default 30 ms. */
   frameMs?: VadFrameMs;
+  /**
+   * Keep libfvad's built-in overhang (default true): after speech it goes on saying "voiced" for 60–90 ms of silence
+   * (more after long speech). A caller that applies its own hangover passes false and gets the model's own decision,
+   * so speech ends are not delayed twice.
+   */
+  overhang?: boolean;
 }
 
 /** The verdict on one input frame (one {@link VoiceActivityDetector.process} call). */
@@ -127,18 +133,25 @@ export class VoiceActivityDetector {
   private readonly carry: Int16Array;
   private carried = 0;
   private lastVoiced = false;
+  private readonly overhang: boolean;
+  /** Views on the WebAssembly memory, remade when it grows (growing replaces its buffer). */
+  private frameView: Int16Array;
+  private stateView: Int32Array;
 
   constructor(options: VoiceActivityOptions = {}) {
     this.mode = options.mode ?? 2;
     this.frameMs = options.frameMs ?? 30;
     if (![0, 1, 2, 3].includes(this.mode)) throw new RangeError(`VAD mode must be 0 to 3 (got ${options.mode})`);
     if (![10, 20, 30].includes(this.frameMs)) throw new RangeError(`VAD frames are 10, 20 or 30 ms (got ${options.frameMs})`);
+    this.overhang = options.overhang ?? true;
     this.frameSamples = (VAD_SAMPLE_RATE / 1000) * this.frameMs;
     this.carry = new Int16Array(this.frameSamples);
     this.lib = loadFvad();
     this.handle = this.lib.fvad_new();
     if (!this.handle) throw new Error('fvad_new failed: out of WebAssembly memory');
     this.buffer = this.lib.malloc(this.frameSamples * 2);
+    this.frameView = new Int16Array(this.lib.memory.buffer, this.buffer, this.frameSamples);
+    this.stateView = new Int32Array(this.lib.memory.buffer, this.handle, 1);
     if (this.lib.fvad_set_sample_rate(this.handle, VAD_SAMPLE_RATE) !== 0 || this.lib.fvad_set_mode(this.handle, this.mode) !== 0) {
       this.dispose();
       throw new Error('fvad refused the sample rate or the mode');
@@ -191,11 +204,19 @@ export class VoiceActivityDetector {
   }
 
   private decide(): boolean {
-    // A fresh view each time: growing the WebAssembly memory replaces its buffer.
-    new Int16Array(this.lib.memory.buffer, this.buffer, this.frameSamples).set(this.carry);
+    if (this.frameView.buffer !== this.lib.memory.buffer) {
+      this.frameView = new Int16Array(this.lib.memory.buffer, this.buffer, this.frameSamples);
+      this.stateView = new Int32Array(this.lib.memory.buffer, this.handle, 1);
+    }
+    this.frameView.set(this.carry);
     const verdict = this.lib.fvad_process(this.handle, this.buffer, this.frameSamples);
     if (verdict < 0) throw new Error(`fvad_process failed on a ${this.frameMs} ms frame`);
-    return verdict === 1;
+    if (this.overhang || verdict !== 1) return verdict === 1;
+    // libfvad returns 1 for both; the state it keeps (the `vad` field that opens its struct, WebRTC's VadInstT)
+    // tells them apart: 1 is the model's own decision, 2 and more a frame of overhang.
+    const state = this.stateView[0]!;
+    if (state < 1) throw new Error(`fvad state ${state} after a voiced verdict: the library's layout is not the one expected`);
+    return state === 1;
   }
 }
 

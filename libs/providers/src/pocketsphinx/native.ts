@@ -60,14 +60,16 @@ export function resolveModel(model: Partial<PocketsphinxModel> = {}): Pocketsphi
 /**
  * Decoder settings that are not files. The defaults favour latency: no second pass (`-fwdflat no -bestpath no`:
  * the final hypothesis is ready ≈ 60 ms after the end of the utterance instead of ≈ 270 ms, same words), and the
- * tighter pruning the command-line recogniser used here (`-maxhmmpf 3000 -topn 2 -pl_window 10`).
+ * tighter pruning the command-line recogniser used here (`-maxhmmpf 3000 -topn 2`). The main search runs
+ * `-pl_window` frames behind the phone loop and catches up at the utterance's end: 5 frames instead of 10 halves that
+ * end (≈ 9 → 5 ms) at the same speed and word error rate on Flite speech.
  */
 export const DEFAULT_DECODER_ARGS: Readonly<Record<string, string>> = {
   '-fwdflat': 'no',
   '-bestpath': 'no',
   '-maxhmmpf': '3000',
   '-topn': '2',
-  '-pl_window': '10',
+  '-pl_window': '5',
 };
 
 type Koffi = typeof import('koffi');

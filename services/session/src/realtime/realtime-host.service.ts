@@ -194,7 +194,9 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
     const engineSwitch = s2s && 'generator' in s2s ? new EngineSwitch(s2s.generator, generator, (reason) => void this.fellBack(sessionId, reason)) : null;
     const fallbackReason = s2s && 'reason' in s2s ? s2s.reason : undefined;
     const engine: RealtimeEngine = engineSwitch ? 'speech_to_speech' : 'cascade';
-    const voiceActivity = new VoiceActivityDetector({ mode: 2, frameMs: 10 });
+    // libfvad's own overhang off: the conversation's hangover is then the only wait between the voice stopping and
+    // the speech end (both together held the final transcript back by 60–90 ms more).
+    const voiceActivity = new VoiceActivityDetector({ mode: 2, frameMs: 10, overhang: false });
     const emit: ConversationPorts['emit'] = (event, payload) => {
       // A cut AI turn: the provider's item is truncated to what the trainee heard (its playback report, when stored).
       if (event === 'interrupted' && engineSwitch?.engine === 'speech_to_speech') {
