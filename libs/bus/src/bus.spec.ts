@@ -92,6 +92,30 @@ describe('bus', () => {
     await expect(bus.request(Commands.Progress, { caller, count: 1n })).rejects.toMatchObject({ code: 'internal', status: 500 });
   });
 
+  it('delivers signals in the order given, across tasks, including those sent just before it closes', async () => {
+    const sender = await Bus.connect({ url: infra.natsUrl, namespace, service: 'bus-test-sender' });
+    const heard: string[] = [];
+    const offBytes = bus.onSignalBytes('test.frames', (data) => heard.push(`b${data[0]}`));
+    const offJson = bus.onSignal('test.pushes', (payload) => heard.push(`j${(payload as { n: number }).n}`));
+    await sleep(100); // the subscriptions reach the server
+    const sent: string[] = [];
+    for (let n = 0; n < 200; n++) {
+      if (n % 3 === 0) {
+        sender.signal('test.pushes', { n });
+        sent.push(`j${n}`);
+      } else {
+        sender.signalBytes('test.frames', Uint8Array.of(n));
+        sent.push(`b${n}`);
+      }
+      if (n % 50 === 49) await new Promise((next) => setImmediate(next));
+    }
+    await sender.close(0);
+    for (const deadline = Date.now() + 5_000; heard.length < sent.length && Date.now() < deadline; ) await sleep(20);
+    offBytes();
+    offJson();
+    expect(heard).toEqual(sent);
+  });
+
   it('refuses to publish an event whose payload breaks its schema', async () => {
     await expect(
       bus.publish(Events.SessionDeleted, { sessionId: '', userId: 'u', deletedAt: 'never' } as never, { messageId: 'bad' }),
