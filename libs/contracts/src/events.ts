@@ -41,7 +41,18 @@ export const EventSchemas = {
     acceptedAt: z.number().int(),
     streamId: z.string().min(1).max(120),
   }),
-  [Events.TurnRecorded]: z.object({ sessionId: id, userId: id, turnId: id, sequence: z.number().int().min(0) }),
+  /**
+   * `speaker` and `mode` let a consumer skip turns it has no use for without fetching them (a realtime conversation
+   * pushes its own `turn_stored`); absent in events written before they were added.
+   */
+  [Events.TurnRecorded]: z.object({
+    sessionId: id,
+    userId: id,
+    turnId: id,
+    sequence: z.number().int().min(0),
+    speaker: z.enum(['ai', 'trainee']).optional(),
+    mode: SessionMode.optional(),
+  }),
   [Events.TurnTranscribed]: z.object({
     sessionId: id,
     turnId: id,

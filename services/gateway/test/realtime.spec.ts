@@ -74,6 +74,8 @@ describe('realtime voice (cascade, offline providers)', () => {
       const detail = await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token });
       expect(detail.body.turns.map((t: { speaker: string }) => t.speaker)).toEqual(['ai', 'trainee', 'ai']);
       expect(detail.body.turns.every((t: { audioUrl: string | null }) => t.audioUrl)).toBe(true);
+      // Each turn reached the room once, as `turn_stored`: not again as a turn-mode `ai_turn`.
+      expect(client.all('ai_turn')).toEqual([]);
     } finally {
       client.close();
     }

@@ -97,9 +97,13 @@ export class PracticePushes implements OnApplicationShutdown {
     return this.once(meta, 'termination', () => this.room(sessionId).emit('termination', { sessionId, reason, message: terminationMessages[reason] }), sessionId);
   }
 
-  /** Only AI turns are pushed: the trainee's own turns were acknowledged when they were sent. */
+  /**
+   * Only AI turns are pushed: the trainee's own turns were acknowledged when they were sent, and a realtime
+   * conversation pushes each turn it stores itself (`turn_stored`).
+   */
   async turnRecorded(event: EventPayload<typeof Events.TurnRecorded>, context: MessageContext & { messageId?: string }): Promise<void> {
     addLogFields({ sessionId: event.sessionId, turnId: event.turnId });
+    if (event.speaker === 'trainee' || event.mode === 'realtime') return;
     let turn: TurnView;
     try {
       // Fetched rather than carried in the event: the view holds a freshly signed audio URL.

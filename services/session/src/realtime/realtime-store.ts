@@ -130,7 +130,7 @@ export class RealtimeStore {
           data: { nextSequence: sequence + 1, lastActivityAt: new Date(), ...(speaker === 'trainee' ? { traineeTurnCount: { increment: 1 } } : {}) },
         });
         await more?.(tx);
-        await out.event(Events.TurnRecorded, { sessionId, userId, turnId, sequence }, `turn-recorded-${turnId}`);
+        await out.event(Events.TurnRecorded, { sessionId, userId, turnId, sequence, speaker, mode: 'realtime' }, `turn-recorded-${turnId}`);
         return turn;
       });
       return turnView(stored, key ? await this.storage.presignGet(key, this.config.AUDIO_URL_TTL_SEC) : null);

@@ -248,7 +248,7 @@ export class TurnsService {
       await this.timers.armIdle(out, session.id, idleAt);
       await out.event(
         Events.TurnRecorded,
-        { sessionId: session.id, userId: session.userId, turnId: stored.id, sequence: stored.sequence },
+        { sessionId: session.id, userId: session.userId, turnId: stored.id, sequence: stored.sequence, speaker: 'ai', mode: session.mode },
         `turn-recorded-${stored.id}`,
       );
       return stored;
