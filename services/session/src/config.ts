@@ -24,7 +24,7 @@ export const SessionEnv = BaseEnv.extend(NatsEnv.shape)
      * Realtime: warm pocketsphinx decoders (≈ 105 MB each). Each trainee utterance holds one while it is spoken, so
      * fewer decoders than speakers at once make transcripts wait; main.ts sizes libuv's thread pool to match.
      */
-    RT_DECODERS: z.coerce.number().int().min(1).max(16).default(2),
+    RT_DECODERS: z.coerce.number().int().min(1).max(16).default(4),
     /**
      * Realtime transcription: `pocketsphinx` decodes in-process as the trainee speaks; `openai` sends each utterance
      * to an OpenAI-compatible endpoint once the voice activity detector closes it.

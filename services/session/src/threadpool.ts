@@ -3,5 +3,5 @@
  * DNS or native call), and every realtime decoder call runs on that pool beside file and DNS work: with as many
  * decoders as threads (the default 4), file and DNS work would wait behind decoding.
  */
-const wanted = Number(process.env.RT_DECODERS ?? 2) + 4;
+const wanted = Number(process.env.RT_DECODERS ?? 4) + 4;
 if (!process.env.UV_THREADPOOL_SIZE) process.env.UV_THREADPOOL_SIZE = String(Math.min(Math.max(wanted, 8), 64));

@@ -166,9 +166,13 @@ export class StreamingRecognizer {
         const chunk = this.takeChunk();
         await this.decoder.process(chunk);
         this.processedSamples += chunk.length;
-        const text = await this.decoder.hypothesis();
-        if (this.state !== 'open' && this.state !== 'finishing') break;
-        this.setText(text);
+        // The partial is read once decoding has caught up, and not once finishing: each read is one more trip to a
+        // worker thread and back through the event loop, and behind or finishing, newer text or the final follows.
+        if (this.state === 'open' && this.pendingSamples === 0) {
+          const text = await this.decoder.hypothesis();
+          if (this.state !== 'open' && this.state !== 'finishing') break;
+          this.setText(text);
+        }
         for (const listener of this.progressListeners) listener();
       }
     } catch (error) {
