@@ -267,7 +267,15 @@ export class Bus {
     const batch = this.pendingSignals;
     this.pendingSignals = [];
     if (this.nc.isClosed()) return;
-    for (const [subject, data] of batch) this.nc.publish(subject, data);
+    for (const [subject, data] of batch) {
+      // Published outside the caller's stack: a refusal (connection closed or draining, a malformed subject) loses
+      // this signal, as fire-and-forget allows, never the rest of the batch or the process.
+      try {
+        this.nc.publish(subject, data);
+      } catch (error) {
+        this.logger.warn({ err: error, subject }, 'signal not sent');
+      }
+    }
   }
 
   onSignalBytes(subject: string, handler: (data: Uint8Array) => void): () => void {
