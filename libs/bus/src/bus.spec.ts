@@ -116,18 +116,6 @@ describe('bus', () => {
     expect(heard).toEqual(sent);
   });
 
-  it('loses only the signal NATS refuses, never the others sent with it or the process', async () => {
-    const heard: number[] = [];
-    const off = bus.onSignal('test.survivors', (payload) => heard.push((payload as { n: number }).n));
-    await sleep(100);
-    bus.signal('test.survivors', { n: 1 });
-    bus.signal('test.not a subject', { n: 2 }); // whitespace: refused by nats.js when the batch is published
-    bus.signal('test.survivors', { n: 3 });
-    for (const deadline = Date.now() + 5_000; heard.length < 2 && Date.now() < deadline; ) await sleep(20);
-    off();
-    expect(heard).toEqual([1, 3]);
-  });
-
   it('refuses to publish an event whose payload breaks its schema', async () => {
     await expect(
       bus.publish(Events.SessionDeleted, { sessionId: '', userId: 'u', deletedAt: 'never' } as never, { messageId: 'bad' }),
@@ -154,5 +142,17 @@ describe('bus', () => {
     await sleep(1500);
     expect(Number(await redis.get(`${namespace}:effects`))).toBe(1);
     expect(second.lines.filter((l) => l.includes('kill-test'))).toHaveLength(1);
+  });
+
+  it('loses only the signal NATS refuses, never the others sent with it or the process', async () => {
+    const heard: number[] = [];
+    const off = bus.onSignal('test.survivors', (payload) => heard.push((payload as { n: number }).n));
+    await sleep(100);
+    bus.signal('test.survivors', { n: 1 });
+    bus.signal('test.not a subject', { n: 2 }); // whitespace: refused by nats.js when the batch is published
+    bus.signal('test.survivors', { n: 3 });
+    for (const deadline = Date.now() + 5_000; heard.length < 2 && Date.now() < deadline; ) await sleep(20);
+    off();
+    expect(heard).toEqual([1, 3]);
   });
 });
