@@ -184,6 +184,8 @@ describe('text and free practice in the browser', () => {
       page.on('request', (r) => /\/evaluation$/.test(r.url()) && evaluationCalls.push(r.url()));
       await signIn(page, 'free-browser');
       await page.getByRole('link', { name: 'Free practice' }).click();
+      // The click starts the navigation; the link is marked current once the route has rendered.
+      await page.locator('a[aria-current="page"]', { hasText: 'Free practice' }).waitFor();
       expect(await page.getByRole('link', { name: 'Free practice' }).getAttribute('aria-current')).toBe('page');
       await page.getByRole('radio', { name: /Write your own/ }).check();
       await page.getByLabel('Your prompt for the AI').fill('Be rude');
