@@ -56,9 +56,8 @@ describe('pocketsphinx DecoderPool', () => {
 
   it('accepts frames of any size, including odd ones, and reuses warm decoders', async () => {
     for (const size of [FRAME, 1_234, speech.length]) {
-      const started = performance.now();
       const rec = await pool.open();
-      expect(performance.now() - started).toBeLessThan(50); // warm: no model load
+      expect(pool.stats()).toMatchObject({ decoders: 2, inUse: 1 }); // a warm decoder lent: no model loaded
       for (let at = 0; at < speech.length; at += size) rec.write(speech.subarray(at, at + size));
       expect(wordsRecognised(SENTENCE, await rec.finish())).toBeGreaterThanOrEqual(0.7);
     }
