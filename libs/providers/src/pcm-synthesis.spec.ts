@@ -35,21 +35,43 @@ describe('raw PCM synthesis', () => {
     const synthesizer = () =>
       new OpenAiSynthesizer({ client: openAiClient({ baseUrl: fake.url, apiKey: 'k' }, policy), model: 'tts', policy, defaultVoice: 'alloy' });
 
-    it("keeps a 24 kHz provider's rate and mixes stereo down to mono", async () => {
-      fake.enqueue('speech', { speechFormat: { sampleRate: 24_000, channels: 2 } });
+    it('asks for raw PCM: 24 kHz samples, nothing to decode', async () => {
       const speech = await synthesizer().synthesizePcm('We plan our routes by hand.', 'Nova');
       expect(speech.sampleRate).toBe(24_000);
       expect(speech.voice).toBe('nova');
       expect(speech.pcm.length / 24_000).toBeGreaterThan(1);
       expect(rms(speech.pcm)).toBeGreaterThan(300);
-      expect(fake.requestsTo('speech')[0]!.body).toMatchObject({ input: 'We plan our routes by hand.', voice: 'nova' });
+      expect(fake.requestsTo('speech')[0]!.body).toMatchObject({ input: 'We plan our routes by hand.', voice: 'nova', response_format: 'pcm' });
     });
 
-    it('gives 16 kHz speech as it is, and fails like synthesize after its retries', async () => {
-      fake.enqueue('speech', { speechFormat: { sampleRate: 16_000 } });
-      expect((await synthesizer().synthesizePcm('Sixteen kilohertz.')).sampleRate).toBe(16_000);
+    it("asks a server that refuses pcm for MP3, from then on, keeping a 24 kHz provider's rate and mixing stereo down", async () => {
+      fake.setBehaviour('speech', { speechFormats: ['mp3'], speechFormat: { sampleRate: 24_000, channels: 2 } });
+      const voice = synthesizer();
+      const first = await voice.synthesizePcm('We plan our routes by hand.');
+      expect(first.sampleRate).toBe(24_000);
+      expect(first.pcm.length / 24_000).toBeGreaterThan(1);
+      expect(rms(first.pcm)).toBeGreaterThan(300);
+      await voice.synthesizePcm('Again.');
+      expect(fake.requestsTo('speech').map((r) => r.body.response_format)).toEqual(['pcm', 'mp3', 'mp3']);
+    });
+
+    it('decodes MP3 sent by a server that ignores the format, and gives 16 kHz speech as it is', async () => {
+      fake.setBehaviour('speech', { speechFormats: ['mp3'], unknownFormat: 'ignore', speechFormat: { sampleRate: 16_000 } });
+      const voice = synthesizer();
+      expect((await voice.synthesizePcm('Sixteen kilohertz.')).sampleRate).toBe(16_000);
+      expect(rms((await voice.synthesizePcm('Sixteen kilohertz.')).pcm)).toBeGreaterThan(300);
+      // Nothing was refused: it is still asked for pcm.
+      expect(fake.requestsTo('speech').map((r) => r.body.response_format)).toEqual(['pcm', 'pcm']);
+    });
+
+    it('fails like synthesize after its retries, and takes no other refusal for a refused format', async () => {
       fake.setBehaviour('speech', { status: 500 });
       await expect(synthesizer().synthesizePcm('Down.')).rejects.toBeInstanceOf(ProviderError);
+      expect(fake.requestsTo('speech').map((r) => r.body.response_format)).toEqual(['pcm', 'pcm']);
+      fake.reset();
+      fake.enqueue('speech', { status: 401 });
+      await expect(synthesizer().synthesizePcm('Bad key.')).rejects.toBeInstanceOf(ProviderError);
+      expect(fake.requestsTo('speech')).toHaveLength(1); // a 401 is not a refused format
     });
   });
 });

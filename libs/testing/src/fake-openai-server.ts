@@ -60,6 +60,12 @@ export interface FakeBehaviour {
   invalidJson?: boolean;
   /** Speech: the MP3's format. Default 24 kHz mono, like OpenAI's. */
   speechFormat?: { sampleRate?: 16_000 | 24_000; channels?: 1 | 2 };
+  /**
+   * Speech: the `response_format`s this server speaks (default `mp3` and `pcm`, raw 24 kHz PCM16 as OpenAI's). Any
+   * other is refused with a 400, or with `unknownFormat: 'ignore'` answered as MP3 (what some servers do).
+   */
+  speechFormats?: ReadonlyArray<'mp3' | 'pcm'>;
+  unknownFormat?: 'refuse' | 'ignore';
   /** With `enqueue`: how many requests this behaviour answers. Default 1. */
   times?: number;
 }
@@ -85,8 +91,8 @@ export const FAKE_JUDGE_REPLY = JSON.stringify({ outcome: 'continue', rationale:
 export const FAKE_TRANSCRIPT = 'hello from the fake transcriber';
 const NOT_JSON = 'Sure! The trainee did rather well, I think.';
 const SPEECH_CHUNK_BYTES = 4096;
-/** Chat audio output: 16-bit little-endian PCM at 24 kHz, the format OpenAI and Qwen-Omni stream. */
-const CHAT_AUDIO_RATE = 24_000;
+/** Raw audio (chat audio output, speech `pcm`): 16-bit little-endian PCM at 24 kHz, as OpenAI and Qwen-Omni send it. */
+const RAW_AUDIO_RATE = 24_000;
 
 const routes: Record<string, FakeEndpoint> = {
   '/v1/chat/completions': 'chat',
@@ -256,22 +262,35 @@ async function answerChat(res: ServerResponse, request: FakeRequest, behaviour: 
 /** Speech for a chat reply with audio output: raw PCM16 for `pcm16`, a WAV file for `wav`. */
 function chatAudio(text: string, format: string | undefined): Promise<Buffer> {
   return memoised(`chat/${format}/${text}`, async () => {
+    if (format !== 'wav') return rawPcm24k(text);
     const speech = await synthesizeFlite(text);
-    const pcm = resampleLinear(speech.pcm, speech.sampleRate, CHAT_AUDIO_RATE);
-    if (format === 'wav') return encodeWav(pcm, CHAT_AUDIO_RATE);
+    return encodeWav(resampleLinear(speech.pcm, speech.sampleRate, RAW_AUDIO_RATE), RAW_AUDIO_RATE);
+  });
+}
+
+/** Flite's speech as headerless PCM16 at 24 kHz: chat audio output `pcm16` and speech `pcm` alike. */
+function rawPcm24k(text: string): Promise<Buffer> {
+  return memoised(`pcm24k/${text}`, async () => {
+    const speech = await synthesizeFlite(text);
+    const pcm = resampleLinear(speech.pcm, speech.sampleRate, RAW_AUDIO_RATE);
     return Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
   });
 }
 
 async function answerSpeech(res: ServerResponse, request: FakeRequest, behaviour: FakeBehaviour, reply: string | undefined, chunkPauseMs: number) {
-  const format = request.body.response_format ?? 'mp3';
-  if (format !== 'mp3') return sendError(res, 400, `fake OpenAI: speaks only mp3, not ${format}`);
+  const spoken = behaviour.speechFormats ?? ['mp3', 'pcm'];
+  let format = request.body.response_format ?? 'mp3';
+  if (!spoken.includes(format)) {
+    if (behaviour.unknownFormat !== 'ignore') return sendError(res, 400, `fake OpenAI: speaks ${spoken.join(' and ')}, not ${format}`);
+    format = 'mp3';
+  }
+  const text = reply ?? String(request.body.input ?? '');
   const { sampleRate = 24_000, channels = 1 } = behaviour.speechFormat ?? {};
-  const mp3 = await speechMp3(reply ?? String(request.body.input ?? ''), sampleRate, channels);
-  res.writeHead(200, { 'content-type': 'audio/mpeg' });
-  for (let at = 0, index = 0; at < mp3.length; at += SPEECH_CHUNK_BYTES, index++) {
+  const body = format === 'pcm' ? await rawPcm24k(text) : await speechMp3(text, sampleRate, channels);
+  res.writeHead(200, { 'content-type': format === 'pcm' ? 'audio/pcm' : 'audio/mpeg' });
+  for (let at = 0, index = 0; at < body.length; at += SPEECH_CHUNK_BYTES, index++) {
     if (behaviour.stallAfterChunks !== undefined && index >= behaviour.stallAfterChunks) return;
-    res.write(mp3.subarray(at, at + SPEECH_CHUNK_BYTES));
+    res.write(body.subarray(at, at + SPEECH_CHUNK_BYTES));
     if (chunkPauseMs) await sleep(chunkPauseMs);
     if (res.destroyed) return;
   }
