@@ -43,9 +43,9 @@ describe('realtime turn-taking (cascade, fake model)', () => {
   }
 
   /** A trainee connected to a fresh realtime session whose opening turn has been played. */
-  async function opened(user: string, options: { play?: boolean; settings?: object } = {}) {
+  async function opened(user: string, options: { play?: boolean; settings?: object; scenarioId?: string } = {}) {
     const token = await devToken(gateway, user);
-    const sessionId = await realtimeSession(gateway, token);
+    const sessionId = await realtimeSession(gateway, token, options.scenarioId);
     const client = await RealtimeClient.connect(gateway, token);
     const joined = await client.ask('join', { sessionId });
     if (!joined.ok) throw new Error(`join: ${JSON.stringify(joined)}`);
@@ -274,6 +274,38 @@ describe('realtime turn-taking (cascade, fake model)', () => {
     expect(detail.body.turns.map((t: { speaker: string }) => t.speaker)).toEqual(['ai', 'trainee']);
     expect(await count()).toEqual(afterOneSecond);
     expect(fake.requestsTo('chat')).toHaveLength(chatAfterOneSecond);
+  });
+
+  it('ends the session max_turns once the AI has answered the last trainee turn the scenario allows', async () => {
+    // A published copy of the usual scenario that allows one trainee turn.
+    const author = await devToken(gateway, 'rt-author', ['author']);
+    const seeded = (await api(gateway, 'GET', '/api/scenarios/support-double-charge', { token: author })).body;
+    const { id: _id, version: _v, status: _s, estimatedMinutes: _e, offlineRoleplayer: _o, createdAt: _c, updatedAt: _u, ...content } = seeded;
+    const draft = await api(gateway, 'POST', '/api/scenarios', { token: author, body: { title: 'One question only' } });
+    const scenarioId = draft.body.id as string;
+    const edited = await api(gateway, 'PUT', `/api/scenarios/${scenarioId}`, {
+      token: author,
+      body: { ...content, title: 'One question only', endCriteria: { ...content.endCriteria, maxTurns: 1 } },
+    });
+    expect(edited.status).toBe(200);
+    expect((await api(gateway, 'POST', `/api/scenarios/${scenarioId}/publish`, { token: author })).status).toBe(200);
+
+    model(SHORT_REPLY);
+    const { token, sessionId, client } = await opened('rt-max-turns', { scenarioId });
+    try {
+      const mark = client.mark;
+      await client.speak(sessionId, joinPcm(speech.charges, silencePcm(1500)));
+      await client.next('turn_stored', (e) => e.turn.speaker === 'ai', 20_000, mark);
+      let detail: { body: any } = { body: {} };
+      for (const deadline = Date.now() + 5_000; Date.now() < deadline; await sleep(100)) {
+        detail = await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token });
+        if (detail.body.session.status !== 'active') break;
+      }
+      expect(detail.body.session).toMatchObject({ status: 'ended', terminationReason: 'max_turns' });
+      expect(detail.body.turns.map((t: { speaker: string }) => t.speaker)).toEqual(['ai', 'trainee', 'ai']);
+    } finally {
+      client.close();
+    }
   });
 
   /**

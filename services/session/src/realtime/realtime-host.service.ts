@@ -272,12 +272,11 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
         turnEngine = cut && engineSwitch ? engineSwitch.engineOf(cut.id) : undefined;
         const stored = store.aiTurn(record);
         turnEngine = undefined;
-        const view = await stored;
+        const { view, traineeTurnCount } = await stored;
         const outcome = record.generations.map((g) => this.outcomes.get(g.id)).find(Boolean);
         for (const generation of record.generations) this.outcomes.delete(generation.id);
-        const counts = await this.prisma.practiceSession.findUnique({ where: { id: sessionId }, select: { traineeTurnCount: true } });
         if (outcome && outcome !== 'continue') void this.lifecycle.end(sessionId, outcome);
-        else if ((counts?.traineeTurnCount ?? 0) >= scenario.endCriteria.maxTurns) void this.lifecycle.end(sessionId, 'max_turns');
+        else if (traineeTurnCount >= scenario.endCriteria.maxTurns) void this.lifecycle.end(sessionId, 'max_turns');
         return view;
       },
     };

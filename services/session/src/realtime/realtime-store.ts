@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { encodeMp3OffThread, resampleLinear } from '@parley/audio';
 import { Events, type GenerationRecord, type RealtimeEngine, type TurnView } from '@parley/contracts';
-import { PRISMA, type PracticeSession, type PrismaClient } from '@parley/db';
+import { PRISMA, Prisma, type PracticeSession, type PrismaClient, type Turn } from '@parley/db';
 import { Outbox } from '@parley/outbox';
 import { ObjectStorage, audioKey } from '@parley/storage';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
@@ -12,10 +12,25 @@ import type { AiTurnRecord, AudioRecord, StorePort, TraineeUtteranceRecord } fro
 const REPLAY_KBPS = 24;
 const REPLAY_RATE = 16_000;
 
+/** A stored turn, and how many trainee turns the session has stored: the `maxTurns` check needs no other read. */
+export interface StoredTurn {
+  view: TurnView;
+  traineeTurnCount: number;
+}
+
+/** The store of one session's conversation: the {@link StorePort}, its AI turns with the session's trainee turn count. */
+export interface SessionStore extends Omit<StorePort, 'aiTurn'> {
+  aiTurn(record: AiTurnRecord): Promise<StoredTurn>;
+}
+
 /**
  * The durable records of a live conversation (SPEC §7.3): each utterance and AI turn as a Turn (text, MP3 for the
  * replay, times, interruption, transitions, latency), every generation with its outcome, and `TurnRecorded` through
  * the outbox, all in one transaction per turn. Audio goes to storage first; a failed transaction removes it again.
+ *
+ * Every live session on a replica writes here several times a minute, so each turn is one SQL statement (the turn,
+ * its generations and the session's counters, as data-modifying CTEs) plus the outbox entry: Prisma compiles each
+ * model query on the event loop that also handles every session's audio frames, and raw SQL skips that.
  */
 @Injectable()
 export class RealtimeStore {
@@ -26,39 +41,43 @@ export class RealtimeStore {
     private readonly storage: ObjectStorage,
   ) {}
 
-  /** The store port of one session's conversation. */
-  forSession({ id: sessionId, userId }: Pick<PracticeSession, 'id' | 'userId'>, engine: () => RealtimeEngine): StorePort {
+  /** The store of one session's conversation. */
+  forSession({ id: sessionId, userId }: Pick<PracticeSession, 'id' | 'userId'>, engine: () => RealtimeEngine): SessionStore {
     return {
-      traineeUtterance: (record) => this.traineeUtterance(sessionId, userId, record),
+      traineeUtterance: async (record) => (await this.traineeUtterance(sessionId, userId, record)).view,
       aiTurn: (record) => this.aiTurn(sessionId, userId, record, engine()),
-      generations: (records) => this.generations(sessionId, null, records, engine(), this.prisma),
+      generations: async (records) => {
+        if (records.length) await this.prisma.$executeRaw(insertGenerations(sessionId, null, records, engine()));
+      },
     };
   }
 
-  private async traineeUtterance(sessionId: string, userId: string, record: TraineeUtteranceRecord): Promise<TurnView> {
-    return this.store(sessionId, userId, record.sequence, record.turnId, 'trainee', record.audio, async (key, bytes, durationMs) => ({
+  private traineeUtterance(sessionId: string, userId: string, record: TraineeUtteranceRecord): Promise<StoredTurn> {
+    return this.store(sessionId, userId, record.turnId, record.sequence, 'trainee', record.audio, [], 'cascade', (key, bytes, durationMs) => ({
+      ...NO_TURN_EXTRAS,
       id: record.turnId,
       sessionId,
       sequence: record.sequence,
-      speaker: 'trainee' as const,
+      speaker: 'trainee',
       text: record.text,
       audioKey: key,
       audioBytes: bytes,
       durationMs,
       startedAt: new Date(record.startedAt),
       endedAt: new Date(record.endedAt),
-      transcriptionStatus: 'done' as const,
+      transcriptionStatus: 'done',
       transitions: record.transitions as object[],
       latency: record.latency as object,
     }));
   }
 
-  private async aiTurn(sessionId: string, userId: string, record: AiTurnRecord, engine: RealtimeEngine): Promise<TurnView> {
-    const view = await this.store(sessionId, userId, record.sequence, record.turnId, 'ai', record.audio, async (key, bytes, durationMs) => ({
+  private aiTurn(sessionId: string, userId: string, record: AiTurnRecord, engine: RealtimeEngine): Promise<StoredTurn> {
+    return this.store(sessionId, userId, record.turnId, record.sequence, 'ai', record.audio, record.generations, engine, (key, bytes, durationMs) => ({
+      ...NO_TURN_EXTRAS,
       id: record.turnId,
       sessionId,
       sequence: record.sequence,
-      speaker: 'ai' as const,
+      speaker: 'ai',
       text: record.text,
       audioKey: key,
       audioBytes: bytes,
@@ -70,45 +89,20 @@ export class RealtimeStore {
       transitions: record.transitions as object[],
       latency: record.latency as object,
       engine,
-    }), (tx) => this.generations(sessionId, record.turnId, record.generations, engine, tx));
-    return view;
-  }
-
-  private async generations(
-    sessionId: string,
-    turnId: string | null,
-    records: GenerationRecord[],
-    engine: RealtimeEngine,
-    db: Pick<PrismaClient, 'generation'>,
-  ): Promise<void> {
-    if (!records.length) return;
-    await db.generation.createMany({
-      data: records.map((g) => ({
-        id: g.id,
-        sessionId,
-        turnId,
-        outcome: g.outcome,
-        tokens: g.tokens,
-        engine,
-        cancelReason: g.cancelReason ?? null,
-        startedAt: new Date(g.startedAt),
-        firstTokenAt: g.firstTokenAt ? new Date(g.firstTokenAt) : null,
-        endedAt: new Date(g.endedAt),
-      })),
-      skipDuplicates: true,
-    });
+    }));
   }
 
   private async store(
     sessionId: string,
     userId: string,
-    sequence: number,
     turnId: string,
+    sequence: number,
     speaker: 'ai' | 'trainee',
     audio: AudioRecord | null,
-    row: (key: string | null, bytes: number | null, durationMs: number) => Promise<Parameters<PrismaClient['turn']['create']>[0]['data']>,
-    more?: (tx: Parameters<Parameters<PrismaClient['$transaction']>[0]>[0]) => Promise<void>,
-  ): Promise<TurnView> {
+    generations: GenerationRecord[],
+    engine: RealtimeEngine,
+    row: (key: string | null, bytes: number | null, durationMs: number) => NewTurn,
+  ): Promise<StoredTurn> {
     let key: string | null = null;
     let bytes: number | null = null;
     let durationMs = 0;
@@ -121,22 +115,71 @@ export class RealtimeStore {
       bytes = mp3.length;
       await this.storage.put(key, mp3, 'audio/mpeg');
     }
-    const data = await row(key, bytes, durationMs);
+    const turn = row(key, bytes, durationMs);
     try {
-      const stored = await this.outbox.transaction(async (tx, out) => {
-        const turn = await tx.turn.create({ data });
-        await tx.practiceSession.updateMany({
-          where: { id: sessionId, nextSequence: { lte: sequence } },
-          data: { nextSequence: sequence + 1, lastActivityAt: new Date(), ...(speaker === 'trainee' ? { traineeTurnCount: { increment: 1 } } : {}) },
-        });
-        await more?.(tx);
+      const now = new Date();
+      const traineeTurnCount = await this.outbox.transaction(async (tx, out) => {
+        const [stored] = await tx.$queryRaw<{ trainee_turn_count: number }[]>`
+          WITH turn AS (${insertTurn(turn, now)}),
+          ${generations.length ? Prisma.sql`generations AS (${insertGenerations(sessionId, turnId, generations, engine)}),` : Prisma.empty}
+          counters AS (
+            UPDATE practice_sessions
+               SET next_sequence = ${sequence + 1}::int, last_activity_at = ${now}::timestamptz, updated_at = ${now}::timestamptz,
+                   trainee_turn_count = trainee_turn_count + ${speaker === 'trainee' ? 1 : 0}::int
+             WHERE id = ${sessionId}::uuid AND next_sequence <= ${sequence}::int
+         RETURNING trainee_turn_count)
+          SELECT COALESCE((SELECT trainee_turn_count FROM counters), (SELECT trainee_turn_count FROM practice_sessions WHERE id = ${sessionId}::uuid)) AS trainee_turn_count`;
         await out.event(Events.TurnRecorded, { sessionId, userId, turnId, sequence, speaker, mode: 'realtime' }, `turn-recorded-${turnId}`);
-        return turn;
+        return stored?.trainee_turn_count ?? 0;
       });
-      return turnView(stored, key ? await this.storage.presignGet(key, this.config.AUDIO_URL_TTL_SEC) : null);
+      const view = turnView({ ...turn, createdAt: now, updatedAt: now }, key ? await this.storage.presignGet(key, this.config.AUDIO_URL_TTL_SEC) : null);
+      return { view, traineeTurnCount };
     } catch (error) {
       if (key) await this.storage.delete(key).catch(() => undefined);
       throw error;
     }
   }
+}
+
+type NewTurn = Omit<Turn, 'createdAt' | 'updatedAt'>;
+
+const NO_TURN_EXTRAS = {
+  transcriptionStatus: null,
+  transcriptionError: null,
+  interrupted: false,
+  heardMs: null,
+  engine: null,
+} satisfies Partial<NewTurn>;
+
+const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
+function insertTurn(turn: NewTurn, now: Date): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO turns (id, session_id, sequence, speaker, text, audio_key, audio_bytes, duration_ms, started_at, ended_at,
+                       transcription_status, transcription_error, interrupted, heard_ms, latency, transitions, engine,
+                       created_at, updated_at)
+    VALUES (${turn.id}::uuid, ${turn.sessionId}::uuid, ${turn.sequence}::int, ${turn.speaker}::speaker, ${turn.text}::text,
+            ${turn.audioKey}::text, ${turn.audioBytes}::int, ${turn.durationMs}::int, ${turn.startedAt}::timestamptz,
+            ${turn.endedAt}::timestamptz, ${turn.transcriptionStatus}::transcription_status, ${turn.transcriptionError}::text,
+            ${turn.interrupted}::boolean, ${turn.heardMs}::int, ${json(turn.latency)}::jsonb, ${json(turn.transitions)}::jsonb,
+            ${turn.engine}::text, ${now}::timestamptz, ${now}::timestamptz)`;
+}
+
+/** An INSERT of the generations, all in one parameter; one already stored (a retried write) is kept as it is. */
+function insertGenerations(sessionId: string, turnId: string | null, records: GenerationRecord[], engine: RealtimeEngine): Prisma.Sql {
+  const rows = records.map((g) => ({
+    id: g.id,
+    outcome: g.outcome,
+    tokens: g.tokens,
+    cancel_reason: g.cancelReason ?? null,
+    started_at: new Date(g.startedAt).toISOString(),
+    first_token_at: g.firstTokenAt ? new Date(g.firstTokenAt).toISOString() : null,
+    ended_at: new Date(g.endedAt).toISOString(),
+  }));
+  return Prisma.sql`
+    INSERT INTO generations (id, session_id, turn_id, outcome, tokens, engine, cancel_reason, started_at, first_token_at, ended_at)
+    SELECT g.id, ${sessionId}::uuid, ${turnId}::uuid, g.outcome, g.tokens, ${engine}::text, g.cancel_reason, g.started_at, g.first_token_at, g.ended_at
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS g(id text, outcome text, tokens int, cancel_reason text, started_at timestamptz, first_token_at timestamptz, ended_at timestamptz)
+    ON CONFLICT (id) DO NOTHING`;
 }

@@ -77,10 +77,11 @@ export class SessionActivity implements OnModuleDestroy {
     if (idleAt <= tracked.idleAt) return;
     tracked.idleAt = idleAt;
     try {
-      await this.prisma.practiceSession.updateMany({
-        where: { id: sessionId, status: 'active', idleAt: { lt: new Date(idleAt) } },
-        data: { lastActivityAt: new Date(at), idleAt: new Date(idleAt) },
-      });
+      // Raw SQL: Prisma would compile this query on the event loop that handles every live session's frames.
+      await this.prisma.$executeRaw`
+        UPDATE practice_sessions
+           SET last_activity_at = ${new Date(at)}::timestamptz, idle_at = ${new Date(idleAt)}::timestamptz, updated_at = now()
+         WHERE id = ${sessionId}::uuid AND status = 'active' AND idle_at < ${new Date(idleAt)}::timestamptz`;
     } catch (error) {
       this.logger.warn({ sessionId, err: (error as Error).message }, 'idle deadline not moved');
     }
