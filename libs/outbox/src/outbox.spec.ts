@@ -4,7 +4,7 @@
  */
 import { Bus } from '@parley/bus';
 import { Consumers, Events, Jobs, Queues } from '@parley/contracts';
-import { createPrismaClient, type PrismaClient } from '@parley/db';
+import { Prisma, createPrismaClient, type PrismaClient } from '@parley/db';
 import { JobQueues } from '@parley/queue';
 import { TcpProxy, TestPlatform, sleep, testInfra } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
@@ -108,6 +108,40 @@ describe('transactional outbox', () => {
     expect(result[0]!.n).toBe(2);
     await until(async () => (await outbox.pending()) === 0, 10_000, 'the background relay');
     await expectDeliveredOnce(ids);
+  });
+
+  it('announces a change made by one SQL statement in that statement: both commit and are relayed, or neither', async () => {
+    const outbox = outboxOf(bus, queues);
+    const addUser = (userId: string) => Prisma.sql`INSERT INTO users (id, created_at, updated_at) VALUES (${userId}, now(), now())`;
+    const usersNamed = async (userId: string) =>
+      (await prisma.$queryRaw<[{ n: number }]>`SELECT count(*)::int AS n FROM users WHERE id = ${userId}`)[0].n;
+
+    const [userId, id] = [`statement-${randomUUID()}`, randomUUID()];
+    const rows = await outbox.statement<{ n: number }>(
+      (out) => Prisma.sql`WITH added AS (${addUser(userId)}), announced AS (${out.event(Events.SessionStatusChanged, statusChanged(), id)})
+        SELECT 41 + 1 AS n`,
+    );
+    expect(rows).toEqual([{ n: 42 }]);
+    expect(await usersNamed(userId)).toBe(1);
+    expect(await outbox.pending()).toBe(0);
+    await expectDeliveredOnce([id]);
+
+    // The statement fails after its CTEs ran: the change and the entry roll back together, nothing is relayed.
+    const [lostUser, lost] = [`statement-${randomUUID()}`, randomUUID()];
+    await expect(
+      outbox.statement(
+        (out) => Prisma.sql`WITH added AS (${addUser(lostUser)}), announced AS (${out.event(Events.SessionStatusChanged, statusChanged(), lost)})
+          SELECT 1 / 0 AS n`,
+      ),
+    ).rejects.toThrow(/division by zero/);
+    // An invalid payload is refused before anything runs.
+    await expect(
+      outbox.statement((out) => Prisma.sql`WITH added AS (${addUser(lostUser)}), announced AS (${out.event(Events.SessionStatusChanged, { sessionId: 'x' } as never, lost)}) SELECT 1`),
+    ).rejects.toThrow();
+    expect(await usersNamed(lostUser)).toBe(0);
+    expect(await outbox.pending()).toBe(0);
+    await sleep(1000);
+    expect(delivered.has(lost)).toBe(false);
   });
 
   it('keeps entries whose publish failed after the commit, and the sweeper publishes each once when NATS is back', async () => {

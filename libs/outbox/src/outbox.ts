@@ -72,13 +72,38 @@ export class OutboxWriter {
   }
 
   private async insert(row: Row): Promise<void> {
-    // ON CONFLICT DO NOTHING: announcing the same thing twice (a retried handler) keeps one entry.
-    await this.tx.$executeRaw`
-      INSERT INTO ${Prisma.raw(`"${this.table}"`)} (id, kind, topic, job, payload, meta)
-      VALUES (${row.id}, ${row.kind}, ${row.topic}, ${row.job}, ${JSON.stringify(row.payload)}::jsonb, ${JSON.stringify(row.meta)}::jsonb)
-      ON CONFLICT (id) DO NOTHING`;
+    await this.tx.$executeRaw(insertEntry(this.table, row));
     this.entries.push(row);
   }
+}
+
+/**
+ * What one SQL statement announces: each entry is an INSERT for the caller to put in that statement as a
+ * data-modifying CTE, so the change and its announcement commit together in one round trip (see
+ * {@link Outbox.statement}).
+ */
+export class OutboxStatement {
+  readonly entries: Row[] = [];
+
+  constructor(
+    private readonly table: OutboxTable,
+    private readonly context: Partial<MessageContext>,
+  ) {}
+
+  /** A JetStream event, as {@link OutboxWriter.event}; returns its INSERT. */
+  event<E extends EventName>(event: E, payload: EventPayload<E>, messageId: string): Prisma.Sql {
+    const row: Row = { kind: 'event', id: messageId, topic: event, job: null, payload: EventSchemas[event].parse(payload), meta: this.context };
+    this.entries.push(row);
+    return insertEntry(this.table, row);
+  }
+}
+
+/** ON CONFLICT DO NOTHING: announcing the same thing twice (a retried handler) keeps one entry. */
+function insertEntry(table: OutboxTable, row: Row): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO ${Prisma.raw(`"${table}"`)} (id, kind, topic, job, payload, meta)
+    VALUES (${row.id}, ${row.kind}, ${row.topic}, ${row.job}, ${JSON.stringify(row.payload)}::jsonb, ${JSON.stringify(row.meta)}::jsonb)
+    ON CONFLICT (id) DO NOTHING`;
 }
 
 export interface OutboxOptions {
@@ -133,6 +158,19 @@ export class Outbox {
       this.logger.warn({ outbox: this.options.table, err: (error as Error)?.message }, 'outbox relay failed; the sweeper retries'),
     );
     return result;
+  }
+
+  /**
+   * A change made by one SQL statement, announced in that same statement: `build` puts the INSERTs of
+   * {@link OutboxStatement} into it as data-modifying CTEs. A statement is atomic by itself, so this needs no
+   * interactive transaction (BEGIN, each query, COMMIT: a round trip each). Resolves to the statement's rows once its
+   * entries are relayed.
+   */
+  async statement<T>(build: (out: OutboxStatement) => Prisma.Sql, context: Partial<MessageContext> = currentContext()): Promise<T[]> {
+    const out = new OutboxStatement(this.options.table, context);
+    const rows = await this.prisma.$queryRaw<T[]>(build(out));
+    if (out.entries.length) await this.relay(out.entries, 'commit');
+    return rows;
   }
 
   private async commit<T>(work: Transaction<T>, context: Partial<MessageContext>): Promise<{ result: T; writer: OutboxWriter }> {

@@ -28,9 +28,9 @@ export interface SessionStore extends Omit<StorePort, 'aiTurn'> {
  * replay, times, interruption, transitions, latency), every generation with its outcome, and `TurnRecorded` through
  * the outbox, all in one transaction per turn. Audio goes to storage first; a failed transaction removes it again.
  *
- * Every live session on a replica writes here several times a minute, so each turn is one SQL statement (the turn,
- * its generations and the session's counters, as data-modifying CTEs) plus the outbox entry: Prisma compiles each
- * model query on the event loop that also handles every session's audio frames, and raw SQL skips that.
+ * Every live session on a replica writes here several times a minute, so each turn is one SQL statement: the turn,
+ * its generations, the outbox entry and the session's counters as data-modifying CTEs. One round trip, atomic without
+ * an interactive transaction, and no Prisma query compiled on the event loop that handles every session's frames.
  */
 @Injectable()
 export class RealtimeStore {
@@ -118,20 +118,18 @@ export class RealtimeStore {
     const turn = row(key, bytes, durationMs);
     try {
       const now = new Date();
-      const traineeTurnCount = await this.outbox.transaction(async (tx, out) => {
-        const [stored] = await tx.$queryRaw<{ trainee_turn_count: number }[]>`
-          WITH turn AS (${insertTurn(turn, now)}),
-          ${generations.length ? Prisma.sql`generations AS (${insertGenerations(sessionId, turnId, generations, engine)}),` : Prisma.empty}
-          counters AS (
-            UPDATE practice_sessions
-               SET next_sequence = ${sequence + 1}::int, last_activity_at = ${now}::timestamptz, updated_at = ${now}::timestamptz,
-                   trainee_turn_count = trainee_turn_count + ${speaker === 'trainee' ? 1 : 0}::int
-             WHERE id = ${sessionId}::uuid AND next_sequence <= ${sequence}::int
-         RETURNING trainee_turn_count)
-          SELECT COALESCE((SELECT trainee_turn_count FROM counters), (SELECT trainee_turn_count FROM practice_sessions WHERE id = ${sessionId}::uuid)) AS trainee_turn_count`;
-        await out.event(Events.TurnRecorded, { sessionId, userId, turnId, sequence, speaker, mode: 'realtime' }, `turn-recorded-${turnId}`);
-        return stored?.trainee_turn_count ?? 0;
-      });
+      const [stored] = await this.outbox.statement<{ trainee_turn_count: number }>((out) => Prisma.sql`
+        WITH turn AS (${insertTurn(turn, now)}),
+        ${generations.length ? Prisma.sql`generations AS (${insertGenerations(sessionId, turnId, generations, engine)}),` : Prisma.empty}
+        announced AS (${out.event(Events.TurnRecorded, { sessionId, userId, turnId, sequence, speaker, mode: 'realtime' }, `turn-recorded-${turnId}`)}),
+        counters AS (
+          UPDATE practice_sessions
+             SET next_sequence = ${sequence + 1}::int, last_activity_at = ${now}::timestamptz, updated_at = ${now}::timestamptz,
+                 trainee_turn_count = trainee_turn_count + ${speaker === 'trainee' ? 1 : 0}::int
+           WHERE id = ${sessionId}::uuid AND next_sequence <= ${sequence}::int
+       RETURNING trainee_turn_count)
+        SELECT COALESCE((SELECT trainee_turn_count FROM counters), (SELECT trainee_turn_count FROM practice_sessions WHERE id = ${sessionId}::uuid)) AS trainee_turn_count`);
+      const traineeTurnCount = stored?.trainee_turn_count ?? 0;
       const view = turnView({ ...turn, createdAt: now, updatedAt: now }, key ? await this.storage.presignGet(key, this.config.AUDIO_URL_TTL_SEC) : null);
       return { view, traineeTurnCount };
     } catch (error) {
