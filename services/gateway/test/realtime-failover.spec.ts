@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { FAKE_JUDGE_REPLY, TestPlatform, api, devToken, sleep, startFakeOpenAi, type FakeOpenAi } from '@parley/testing';
+import IORedis from 'ioredis';
+import { FAKE_JUDGE_REPLY, TestPlatform, api, devToken, sleep, startFakeOpenAi, testInfra, type FakeOpenAi } from '@parley/testing';
 import { RealtimeClient, joinPcm, playAll, realtimeSession, silencePcm, speechPcm, statesSince, trimSilence } from './realtime-client';
 
 const LOG_DIR = resolve(__dirname, '../../../test-artifacts/logs');
@@ -89,6 +90,39 @@ describe('realtime: the owner replica dies (offline providers)', () => {
     } finally {
       client.close();
       other.close();
+    }
+  });
+
+  it('holds the lease while the conversation runs; a replica that loses it stops there and the conversation goes on', async () => {
+    const { token, sessionId, client } = await opened(gateway, 'rt-lease');
+    const redis = new IORedis(testInfra().redisUrl);
+    const lease = `${platform.namespace}:rt:lease:${sessionId}`;
+    try {
+      let holder: 1 | 2 | null = null;
+      for (const deadline = Date.now() + 3_000; !holder && Date.now() < deadline; await sleep(100)) holder = owner(sessionId);
+      const holderLog = () => readFileSync(join(LOG_DIR, `${platform.namespace}-session${holder === 1 ? '' : '-2'}.log`), 'utf8');
+      const replicaId = await redis.get(lease);
+      expect(replicaId).toBeTruthy();
+      await sleep(4_500); // longer than the 3.5 s lease: it was renewed
+      expect(await redis.get(lease)).toBe(replicaId);
+      expect(await redis.pttl(lease)).toBeGreaterThan(1_000);
+
+      // The lease went to another replica (as when this one stalls past it): the holder stops the conversation.
+      const mark = client.mark;
+      await redis.set(lease, 'another-replica', 'PX', 2_000);
+      const lost = new RegExp(`${sessionId}.*lease lost|lease lost.*${sessionId}`);
+      for (const deadline = Date.now() + 3_000; !lost.test(holderLog()) && Date.now() < deadline; ) await sleep(100);
+      expect(holderLog()).toMatch(lost);
+      // That lease expires without being renewed: a replica takes the conversation over and it goes on.
+      await client.next('engine', () => true, 10_000, mark);
+      await client.speak(sessionId, joinPcm(question, silencePcm(900)));
+      const ai = await client.next('turn_stored', (e) => e.turn.speaker === 'ai', 20_000, mark);
+      expect(ai.payload.turn.sequence).toBe(2);
+      const state = await sessionOf(gateway, token, sessionId);
+      expect(state.turns.map((t: { sequence: number; speaker: string }) => `${t.sequence}:${t.speaker}`)).toEqual(['0:ai', '1:trainee', '2:ai']);
+    } finally {
+      client.close();
+      redis.disconnect();
     }
   });
 

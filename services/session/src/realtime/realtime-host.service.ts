@@ -44,6 +44,15 @@ import { SessionActivity } from './session-activity';
 /** The owner renews its lease this often; a lease not renewed for LEASE_MS is free for another replica. */
 const LEASE_RENEW_MS = 1_000;
 const LEASE_MS = 3_500;
+/** Leases renewed per Redis call: one round trip a second for the usual number of conversations on a replica. */
+const LEASES_PER_RENEWAL = 500;
+/** Extends each lease (KEYS) this replica (ARGV[1]) still holds by ARGV[2] ms; returns the 1-based indexes of those lost. */
+const RENEW_LEASES = `
+local lost = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('get', key) == ARGV[1] then redis.call('pexpire', key, ARGV[2]) else lost[#lost + 1] = i end
+end
+return lost`;
 /** How often every replica looks for live conversations whose owner is gone. */
 const TAKEOVER_SCAN_MS = 1_000;
 
@@ -429,19 +438,19 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
     return (await this.queues.redis.set(this.key('lease', sessionId), this.replicaId, 'PX', LEASE_MS, 'NX')) === 'OK';
   }
 
-  /** Renews only leases still ours; a lost lease (this replica stalled past it) closes the conversation here. */
+  /**
+   * Renews only leases still ours, a batch per round trip; a lost lease (this replica stalled past it) closes the
+   * conversation here.
+   */
   private async renewLeases(): Promise<void> {
-    for (const sessionId of [...this.live.keys()]) {
-      const renewed = await this.queues.redis
-        .eval(
-          "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end",
-          1,
-          this.key('lease', sessionId),
-          this.replicaId,
-          LEASE_MS,
-        )
-        .catch(() => null);
-      if (renewed === 0) {
+    const sessionIds = [...this.live.keys()];
+    for (let at = 0; at < sessionIds.length; at += LEASES_PER_RENEWAL) {
+      const batch = sessionIds.slice(at, at + LEASES_PER_RENEWAL);
+      const lost = (await this.queues.redis
+        .eval(RENEW_LEASES, batch.length, ...batch.map((id) => this.key('lease', id)), this.replicaId, LEASE_MS)
+        .catch(() => [])) as number[];
+      for (const index of lost) {
+        const sessionId = batch[index - 1]!;
         this.logger.warn({ sessionId }, 'conversation lease lost; another replica continues it');
         await this.close(sessionId, { releaseLease: false });
       }
