@@ -91,7 +91,7 @@ export async function scenarioWithEndCriteria(
   const { id: _id, version: _v, status: _s, estimatedMinutes: _e, offlineRoleplayer: _o, createdAt: _c, updatedAt: _u, ...content } = base;
   const draft = await api(gateway, 'POST', '/api/scenarios', {
     token: authorToken,
-    body: { ...content, title: `${content.title} (timers)`, endCriteria: { ...content.endCriteria, ...endCriteria } },
+    body: { ...content, title: `${content.title} (own end criteria)`, endCriteria: { ...content.endCriteria, ...endCriteria } },
   });
   if (draft.status !== 201) throw new Error(`draft failed: ${JSON.stringify(draft.body)}`);
   const published = await api(gateway, 'POST', `/api/scenarios/${draft.body.id}/publish`, { token: authorToken });

@@ -211,6 +211,32 @@ describe('practice session, turn mode', () => {
     }
   });
 
+  it('ends the session max_turns once the AI has answered the last trainee turn the scenario allows', async () => {
+    const oneTurnId = await scenarioWithEndCriteria(gateway, author, scenario, { maxTurns: 1 });
+    const sessionId = (await createSession(gateway, token, oneTurnId)).body.session.id;
+    const client = await PracticeClient.connect(gateway, token);
+    try {
+      await client.join(sessionId);
+      await client.next('ai_turn', (e) => e.turn.sequence === 0);
+      const endedAt = Date.now();
+      const ack = await client.emit('trainee_turn', {
+        sessionId,
+        sequence: 1,
+        startedAt: new Date(endedAt - 3000).toISOString(),
+        endedAt: new Date(endedAt).toISOString(),
+        audio: await spokenMp3('Could you please verify the email on your account for me'),
+      });
+      expect(ack).toMatchObject({ ok: true, sequence: 1 });
+      await client.next('ai_turn', (e) => e.turn.sequence === 2, 20_000);
+      expect(await client.next('termination', () => true, 20_000)).toMatchObject({ sessionId, reason: 'max_turns' });
+      const state = await api(gateway, 'GET', `/api/sessions/${sessionId}`, { token });
+      expect(state.body.session).toMatchObject({ status: 'ended', terminationReason: 'max_turns' });
+      expect(state.body.turns.map((t: { speaker: string }) => t.speaker)).toEqual(['ai', 'trainee', 'ai']);
+    } finally {
+      client.close();
+    }
+  });
+
   it('fires max duration even when the session service restarted after arming it', async () => {
     const shortId = await scenarioWithEndCriteria(gateway, author, scenario, { idleTimeoutSec: 120, maxDurationSec: 10 });
     const sessionId = (await createSession(gateway, token, shortId)).body.session.id;

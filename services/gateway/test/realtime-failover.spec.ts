@@ -75,6 +75,30 @@ describe('realtime: the owner replica dies (offline providers)', () => {
     }
   });
 
+  it('a trainee who rejoins while another replica takes the conversation over gets it once that replica is ready', async () => {
+    const { token, sessionId, client } = await opened(gateway, 'rt-rejoin-takeover');
+    const redis = new IORedis(testInfra().redisUrl);
+    let back: RealtimeClient | undefined;
+    try {
+      client.close();
+      await sleep(400); // the owner has closed the conversation and freed its lease
+      // Another replica holds the lease and has not opened the conversation yet: its takeover scan won the lease an
+      // instant before this rt_start. It lapses after a second, and a takeover opens the conversation.
+      await redis.set(`${platform.namespace}:rt:lease:${sessionId}`, 'another-replica', 'PX', 1_000);
+      back = await RealtimeClient.connect(gateway, token);
+      expect(await back.ask('join', { sessionId })).toMatchObject({ ok: true });
+      playAll(back, sessionId);
+      expect(await back.ask('rt_start', { sessionId })).toMatchObject({ ok: true, engine: 'cascade', state: 'IDLE' });
+      await back.speak(sessionId, joinPcm(question, silencePcm(900)));
+      const ai = await back.next('turn_stored', (e) => e.turn.speaker === 'ai', 20_000);
+      expect(ai.payload.turn.sequence).toBe(2);
+      expect((await sessionOf(gateway, token, sessionId)).session.status).toBe('active');
+    } finally {
+      back?.close();
+      redis.disconnect();
+    }
+  });
+
   it('a socket closing on one gateway does not end the session while the trainee is still joined on another', async () => {
     const { token, sessionId, client } = await opened(platform.replicaUrl('gateway', 1), 'rt-two-gateways');
     const other = await RealtimeClient.connect(platform.replicaUrl('gateway', 2), token);

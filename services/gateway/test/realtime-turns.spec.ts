@@ -10,6 +10,7 @@ import {
   statesSince,
   trimSilence,
 } from './realtime-client';
+import { scenarioWithEndCriteria } from './practice-client';
 
 /**
  * Realtime turn-taking end to end (SPEC §7.2/§7.3): real services, scripted Flite speech sent at real-time pace, the
@@ -277,18 +278,9 @@ describe('realtime turn-taking (cascade, fake model)', () => {
   });
 
   it('ends the session max_turns once the AI has answered the last trainee turn the scenario allows', async () => {
-    // A published copy of the usual scenario that allows one trainee turn.
     const author = await devToken(gateway, 'rt-author', ['author']);
-    const seeded = (await api(gateway, 'GET', '/api/scenarios/support-double-charge', { token: author })).body;
-    const { id: _id, version: _v, status: _s, estimatedMinutes: _e, offlineRoleplayer: _o, createdAt: _c, updatedAt: _u, ...content } = seeded;
-    const draft = await api(gateway, 'POST', '/api/scenarios', { token: author, body: { title: 'One question only' } });
-    const scenarioId = draft.body.id as string;
-    const edited = await api(gateway, 'PUT', `/api/scenarios/${scenarioId}`, {
-      token: author,
-      body: { ...content, title: 'One question only', endCriteria: { ...content.endCriteria, maxTurns: 1 } },
-    });
-    expect(edited.status).toBe(200);
-    expect((await api(gateway, 'POST', `/api/scenarios/${scenarioId}/publish`, { token: author })).status).toBe(200);
+    const base = (await api(gateway, 'GET', '/api/scenarios/support-double-charge', { token: author })).body;
+    const scenarioId = await scenarioWithEndCriteria(gateway, author, base, { maxTurns: 1 });
 
     model(SHORT_REPLY);
     const { token, sessionId, client } = await opened('rt-max-turns', { scenarioId });

@@ -27,6 +27,7 @@ import { DecoderPool, createProviders, type Transcriber } from '@parley/provider
 import { roleplayerSystemPrompt } from '@parley/providers/dist/prompts';
 import { JobQueues } from '@parley/queue';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Histogram } from 'prom-client';
 import { SESSION_CONFIG, type SessionConfig } from '../config';
 import { SessionLifecycle } from '../sessions/session-lifecycle.service';
@@ -55,6 +56,9 @@ end
 return lost`;
 /** How often every replica looks for live conversations whose owner is gone. */
 const TAKEOVER_SCAN_MS = 1_000;
+/** How long `rt_start` waits for a replica that holds the lease to answer (under the gateway's 5 s command timeout). */
+const OWNER_WAIT_MS = 4_000;
+const OWNER_RETRY_MS = 100;
 
 interface Live {
   session: PracticeSession;
@@ -144,13 +148,28 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
     await this.queues.redis.del(this.key('gone', sessionId));
     const running = this.live.get(sessionId);
     if (running) return this.control(running, patch ? { type: 'update_settings', settings: patch } : { type: 'status' });
-    if (!(await this.acquire(sessionId))) {
-      const owner = await this.bus.ask<RtControlReply>(RealtimeSubjects.control(sessionId), patch ? { type: 'update_settings', settings: patch } : { type: 'status' });
-      return owner;
-    }
+    if (!(await this.acquire(sessionId))) return this.askOwner(sessionId, patch ? { type: 'update_settings', settings: patch } : { type: 'status' });
     const settings = RealtimeSettingsSchema.parse({ ...(session.realtimeSettings as object | null), ...patch });
     const live = await this.open(session, settings, engine === 'speech_to_speech' ? 'speech_to_speech' : 'cascade');
     return this.status(live);
+  }
+
+  /**
+   * The conversation runs on another replica, or is being opened there: a replica may have taken it over while the
+   * trainee was away, just before this `rt_start`. Until that replica answers on the conversation's control subject
+   * (no responder yet), the command is asked again.
+   */
+  private async askOwner(sessionId: string, command: RtControl): Promise<RtControlReply> {
+    const deadline = Date.now() + OWNER_WAIT_MS;
+    for (;;) {
+      try {
+        return await this.bus.ask<RtControlReply>(RealtimeSubjects.control(sessionId), command, Math.max(500, deadline - Date.now()));
+      } catch (error) {
+        const noOwnerYet = error instanceof AppError && error.code === 'unavailable';
+        if (!noOwnerYet || Date.now() + OWNER_RETRY_MS > deadline) throw error;
+        await sleep(OWNER_RETRY_MS);
+      }
+    }
   }
 
   /** Presence from the gateways: the trainee's last socket left (the grace timer starts) or one came back. */
