@@ -118,19 +118,14 @@ class Streamer {
     if (!this.nextDue || this.nextDue > now) return;
     // A frame is two WebSocket messages (the event, then its binary attachment): corked, a tick's frames leave in one
     // write instead of two per frame. The load generator shares the cores with the services it measures.
-    const tcp = this.webSocket()._socket;
-    tcp?.cork();
-    try {
-      this.send(now);
-    } finally {
-      tcp?.uncork();
-    }
-  }
-
-  private webSocket(): RawWebSocket {
     const ws = (this.socket.io.engine as unknown as { transport?: { ws?: RawWebSocket } }).transport?.ws;
     if (!ws) throw new Error('the bench client is not on the WebSocket transport');
-    return ws;
+    ws._socket?.cork();
+    try {
+      this.send(now, ws);
+    } finally {
+      ws._socket?.uncork();
+    }
   }
 
   /**
@@ -138,13 +133,12 @@ class Streamer {
    * binary event with one attachment on /practice, then the attachment), written here: socket.io-client looks for
    * binary in every packet it encodes, a sixth of the load generator's CPU at 200 sessions.
    */
-  private emitFrame(seq: number, pcm: Buffer): void {
-    const ws = this.webSocket();
+  private emitFrame(ws: RawWebSocket, seq: number, pcm: Buffer): void {
     ws.send(`451-${PRACTICE_NAMESPACE},["audio_frame",{"sessionId":"${this.sessionId}","seq":${seq},"pcm":{"_placeholder":true,"num":0}}]`);
     ws.send(pcm);
   }
 
-  private send(now: number): void {
+  private send(now: number, ws: RawWebSocket): void {
     let burst = 0;
     while (this.nextDue <= now && burst++ < 20) {
       const samples = this.frameMs * SAMPLES_PER_MS;
@@ -160,7 +154,7 @@ class Streamer {
         for (let i = from; i < from + this.frameMs / 10; i++) voiced ||= c.voiced10[i] ?? false;
         item.offset += samples;
       }
-      this.emitFrame(this.seq++, bytes);
+      this.emitFrame(ws, this.seq++, bytes);
       const sentAt = performance.now();
       this.frames += 1;
       if (this.lateness.length < 200_000) this.lateness.push(sentAt - this.nextDue);

@@ -54,8 +54,7 @@ export class OutboxWriter {
 
   /** A JetStream event; `messageId` is also its dedupe id on the stream. The payload is validated here. */
   async event<E extends EventName>(event: E, payload: EventPayload<E>, messageId: string): Promise<void> {
-    const data = EventSchemas[event].parse(payload);
-    await this.insert({ kind: 'event', id: messageId, topic: event, job: null, payload: data, meta: this.context });
+    await this.insert(eventEntry(event, payload, messageId, this.context));
   }
 
   /** A BullMQ job that must exist once the change is committed (a timer, an evaluation). */
@@ -92,10 +91,15 @@ export class OutboxStatement {
 
   /** A JetStream event, as {@link OutboxWriter.event}; returns its INSERT. */
   event<E extends EventName>(event: E, payload: EventPayload<E>, messageId: string): Prisma.Sql {
-    const row: Row = { kind: 'event', id: messageId, topic: event, job: null, payload: EventSchemas[event].parse(payload), meta: this.context };
+    const row = eventEntry(event, payload, messageId, this.context);
     this.entries.push(row);
     return insertEntry(this.table, row);
   }
+}
+
+/** An event's outbox entry; its payload is validated here, before anything is written. */
+function eventEntry<E extends EventName>(event: E, payload: EventPayload<E>, messageId: string, context: Partial<MessageContext>): Row {
+  return { kind: 'event', id: messageId, topic: event, job: null, payload: EventSchemas[event].parse(payload), meta: context };
 }
 
 /** ON CONFLICT DO NOTHING: announcing the same thing twice (a retried handler) keeps one entry. */

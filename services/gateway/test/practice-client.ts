@@ -44,6 +44,18 @@ export class PracticeClient {
     return new Promise((resolve) => (this.socket.emit as any)(event, payload, resolve));
   }
 
+  /** A trainee turn of `spokenMs` that ended just now; resolves with its acknowledgement. */
+  turn(sessionId: string, sequence: number, audio: Buffer, spokenMs = 4000): Promise<any> {
+    const endedAt = Date.now();
+    return this.emit('trainee_turn', {
+      sessionId,
+      sequence,
+      startedAt: new Date(endedAt - spokenMs).toISOString(),
+      endedAt: new Date(endedAt).toISOString(),
+      audio,
+    });
+  }
+
   async join(sessionId: string): Promise<SessionState> {
     const ack = await this.emit('join', { sessionId });
     if (!ack.ok) throw new Error(`join failed: ${JSON.stringify(ack.error)}`);

@@ -47,14 +47,7 @@ describe('practice session, turn mode', () => {
       expect(await expectPlayableAudio(opening.turn)).toBeGreaterThan(1000);
 
       const audio = await spokenMp3('Could you please verify the email on your account for me');
-      const t0 = Date.now();
-      const ack = await client.emit('trainee_turn', {
-        sessionId,
-        sequence: 1,
-        startedAt: new Date(t0 - 4000).toISOString(),
-        endedAt: new Date(t0).toISOString(),
-        audio,
-      });
+      const ack = await client.turn(sessionId, 1, audio);
       expect(ack).toMatchObject({ ok: true, sequence: 1 });
 
       const transcript = await client.next('transcript', (e) => e.turnId === ack.turnId);
@@ -218,14 +211,7 @@ describe('practice session, turn mode', () => {
     try {
       await client.join(sessionId);
       await client.next('ai_turn', (e) => e.turn.sequence === 0);
-      const endedAt = Date.now();
-      const ack = await client.emit('trainee_turn', {
-        sessionId,
-        sequence: 1,
-        startedAt: new Date(endedAt - 3000).toISOString(),
-        endedAt: new Date(endedAt).toISOString(),
-        audio: await spokenMp3('Could you please verify the email on your account for me'),
-      });
+      const ack = await client.turn(sessionId, 1, await spokenMp3('Could you please verify the email on your account for me'));
       expect(ack).toMatchObject({ ok: true, sequence: 1 });
       await client.next('ai_turn', (e) => e.turn.sequence === 2, 20_000);
       expect(await client.next('termination', () => true, 20_000)).toMatchObject({ sessionId, reason: 'max_turns' });

@@ -171,14 +171,7 @@ describe('tracing: one trainee turn is one trace', () => {
     try {
       await client.join(sessionId);
       await client.next('ai_turn', (e) => e.turn.sequence === 0);
-      const t0 = Date.now();
-      const ack = await client.emit('trainee_turn', {
-        sessionId,
-        sequence: 1,
-        startedAt: new Date(t0 - 4000).toISOString(),
-        endedAt: new Date(t0).toISOString(),
-        audio: await spokenMp3('Could you please verify the email on your account for me'),
-      });
+      const ack = await client.turn(sessionId, 1, await spokenMp3('Could you please verify the email on your account for me'));
       expect(ack).toMatchObject({ ok: true, sequence: 1 });
       await client.next('transcript', (e) => e.turnId === ack.turnId);
       await client.next('ai_turn', (e) => e.turn.sequence === 2);

@@ -147,8 +147,9 @@ export class RealtimeHost implements OnApplicationBootstrap, OnApplicationShutdo
     if (!isOpen(session.status)) throw new AppError('session_ended', 'This practice has ended; start a new one to continue');
     await this.queues.redis.del(this.key('gone', sessionId));
     const running = this.live.get(sessionId);
-    if (running) return this.control(running, patch ? { type: 'update_settings', settings: patch } : { type: 'status' });
-    if (!(await this.acquire(sessionId))) return this.askOwner(sessionId, patch ? { type: 'update_settings', settings: patch } : { type: 'status' });
+    const command: RtControl = patch ? { type: 'update_settings', settings: patch } : { type: 'status' };
+    if (running) return this.control(running, command);
+    if (!(await this.acquire(sessionId))) return this.askOwner(sessionId, command);
     const settings = RealtimeSettingsSchema.parse({ ...(session.realtimeSettings as object | null), ...patch });
     const live = await this.open(session, settings, engine === 'speech_to_speech' ? 'speech_to_speech' : 'cascade');
     return this.status(live);

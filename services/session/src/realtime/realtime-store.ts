@@ -53,7 +53,7 @@ export class RealtimeStore {
   }
 
   private traineeUtterance(sessionId: string, userId: string, record: TraineeUtteranceRecord): Promise<StoredTurn> {
-    return this.store(sessionId, userId, record.turnId, record.sequence, 'trainee', record.audio, [], 'cascade', (key, bytes, durationMs) => ({
+    return this.store(sessionId, userId, record.turnId, record.sequence, 'trainee', record.audio, null, (key, bytes, durationMs) => ({
       ...NO_TURN_EXTRAS,
       id: record.turnId,
       sessionId,
@@ -72,7 +72,8 @@ export class RealtimeStore {
   }
 
   private aiTurn(sessionId: string, userId: string, record: AiTurnRecord, engine: RealtimeEngine): Promise<StoredTurn> {
-    return this.store(sessionId, userId, record.turnId, record.sequence, 'ai', record.audio, record.generations, engine, (key, bytes, durationMs) => ({
+    const generations = record.generations.length ? insertGenerations(sessionId, record.turnId, record.generations, engine) : null;
+    return this.store(sessionId, userId, record.turnId, record.sequence, 'ai', record.audio, generations, (key, bytes, durationMs) => ({
       ...NO_TURN_EXTRAS,
       id: record.turnId,
       sessionId,
@@ -99,8 +100,8 @@ export class RealtimeStore {
     sequence: number,
     speaker: 'ai' | 'trainee',
     audio: AudioRecord | null,
-    generations: GenerationRecord[],
-    engine: RealtimeEngine,
+    /** The INSERT of the generations stored with the turn, if any. */
+    generations: Prisma.Sql | null,
     row: (key: string | null, bytes: number | null, durationMs: number) => NewTurn,
   ): Promise<StoredTurn> {
     let key: string | null = null;
@@ -120,7 +121,7 @@ export class RealtimeStore {
       const now = new Date();
       const [stored] = await this.outbox.statement<{ trainee_turn_count: number }>((out) => Prisma.sql`
         WITH turn AS (${insertTurn(turn, now)}),
-        ${generations.length ? Prisma.sql`generations AS (${insertGenerations(sessionId, turnId, generations, engine)}),` : Prisma.empty}
+        ${generations ? Prisma.sql`generations AS (${generations}),` : Prisma.empty}
         announced AS (${out.event(Events.TurnRecorded, { sessionId, userId, turnId, sequence, speaker, mode: 'realtime' }, `turn-recorded-${turnId}`)}),
         counters AS (
           UPDATE practice_sessions
